@@ -1,0 +1,61 @@
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ServiceUnavailableError } from './errors.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { registerIngestCors } from './http/ingest-cors.js';
+import { requireInstructor } from './http/instructor-auth.js';
+import { registerOpenApi } from './http/openapi.js';
+import { validatorCompiler } from './http/validator-compiler.js';
+import { DEFAULT_GROUP_COMMIT, GroupCommitter, type GroupCommitOptions } from './ingest/group-commit.js';
+import { healthRoutes } from './routes/health.js';
+import { sessionLogRoutes } from './routes/session-log.js';
+import type { EventStore } from './storage/types.js';
+
+export const VERSION = '0.1.0';
+
+/** 1 MB per request: a batch of small events, or a few large ones (64 KB each at most). */
+const BODY_LIMIT = 1024 * 1024;
+
+export interface AppOptions {
+  store: EventStore;
+  adminToken: string;
+  corsOrigins: '*' | string[];
+  logger?: FastifyServerOptions['logger'];
+  /** False until the schema is migrated; API routes answer 503 meanwhile. */
+  isReady?: () => boolean;
+  groupCommit?: GroupCommitOptions;
+}
+
+/**
+ * Builds the HTTP app from its dependencies; no environment, no listen. Closing the app
+ * drains the ingest queue (it does not close the store, which the caller owns).
+ *
+ * @example const app = await buildApp({ store, adminToken, corsOrigins: '*' }); await app.listen({ port: 3000 });
+ */
+export async function buildApp(options: AppOptions) {
+  const isReady = options.isReady ?? (() => true);
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    // Per-request lines would dominate an ingest endpoint's cost; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler());
+  registerErrorHandler(app);
+  await registerIngestCors(app, options.corsOrigins);
+  await registerOpenApi(app, VERSION);
+
+  const committer = new GroupCommitter(options.store, options.groupCommit ?? DEFAULT_GROUP_COMMIT);
+  app.addHook('onClose', () => committer.drain());
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/api/') && !isReady()) throw new ServiceUnavailableError('the database is being migrated', 2);
+  });
+
+  await app.register(healthRoutes, { store: options.store, isReady });
+  await app.register(sessionLogRoutes, {
+    store: options.store,
+    committer,
+    requireInstructor: requireInstructor(options.adminToken),
+  });
+  return app;
+}

@@ -1,0 +1,104 @@
+import path from 'node:path';
+
+/** Everything the service reads from its environment, parsed and checked once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  /** `sqlite:<path>`, `sqlite::memory:` or `postgres://…`. */
+  databaseUrl: string;
+  /** Where the generated instructor token is kept (and the SQLite file by default). */
+  dataDir: string;
+  /** Unset: generated at first start and kept in `dataDir`. */
+  adminToken: string | undefined;
+  /** Origins allowed to POST events from a browser; `'*'` allows any. */
+  corsOrigins: '*' | string[];
+  logLevel: string;
+}
+
+/** A bad environment value; its message is one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DEFAULT_DATA_DIR = 'data';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const MIN_TOKEN_LENGTH = 16;
+
+/** Parses the environment; throws a ConfigError on the first bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const databaseUrl = parseDatabaseUrl(env.DATABASE_URL);
+  return {
+    port: parsePort(env.PORT),
+    host: nonEmpty('HOST', env.HOST) ?? '127.0.0.1',
+    databaseUrl,
+    dataDir: dataDirFor(databaseUrl),
+    adminToken: parseAdminToken(env.SESSION_LOG_ADMIN_TOKEN),
+    corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
+    logLevel: parseLogLevel(env.LOG_LEVEL),
+  };
+}
+
+function nonEmpty(variable: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new ConfigError(variable, 'is set but empty; unset it to use the default');
+  return value.trim();
+}
+
+function parsePort(raw: string | undefined): number {
+  const value = nonEmpty('PORT', raw);
+  if (value === undefined) return 3000;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new ConfigError('PORT', `expected an integer from 0 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
+function parseDatabaseUrl(raw: string | undefined): string {
+  const value = nonEmpty('DATABASE_URL', raw);
+  if (value === undefined) return `sqlite:${path.join(DEFAULT_DATA_DIR, 'session-log.db')}`;
+  if (/^sqlite:.+/.test(value)) return value;
+  if (/^postgres(ql)?:\/\/.+/.test(value)) {
+    if (!URL.canParse(value)) throw new ConfigError('DATABASE_URL', 'is not a valid postgres:// URL');
+    return value;
+  }
+  throw new ConfigError('DATABASE_URL', 'expected sqlite:<path>, sqlite::memory: or postgres://user@host:port/database');
+}
+
+/** The SQLite file's folder, so that its token sits beside it; `./data` otherwise. */
+function dataDirFor(databaseUrl: string): string {
+  const sqlitePath = /^sqlite:(.+)$/.exec(databaseUrl)?.[1];
+  if (sqlitePath === undefined || sqlitePath === ':memory:') return DEFAULT_DATA_DIR;
+  return path.dirname(sqlitePath);
+}
+
+function parseAdminToken(raw: string | undefined): string | undefined {
+  const value = nonEmpty('SESSION_LOG_ADMIN_TOKEN', raw);
+  if (value !== undefined && value.length < MIN_TOKEN_LENGTH) {
+    throw new ConfigError('SESSION_LOG_ADMIN_TOKEN', `must be at least ${MIN_TOKEN_LENGTH} characters`);
+  }
+  return value;
+}
+
+function parseCorsOrigins(raw: string | undefined): '*' | string[] {
+  const value = nonEmpty('CORS_ORIGINS', raw);
+  if (value === undefined || value === '*') return '*';
+  return value.split(',').map((entry) => {
+    const origin = entry.trim();
+    const parsed = URL.canParse(origin) ? new URL(origin) : undefined;
+    if (parsed === undefined || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin like https://workshop.example.com`);
+    }
+    return origin;
+  });
+}
+
+function parseLogLevel(raw: string | undefined): string {
+  const value = nonEmpty('LOG_LEVEL', raw);
+  if (value === undefined) return 'info';
+  if (!LOG_LEVELS.includes(value)) throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);
+  return value;
+}

@@ -1,0 +1,72 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError } from '../errors.js';
+import { ERROR_HINT } from '../schemas/text.js';
+import { StoreUnavailableError } from '../storage/types.js';
+
+interface ErrorReply {
+  status: number;
+  code: string;
+  message: string;
+  headers: Readonly<Record<string, string>>;
+}
+
+/** Fastify's own client errors, by code, as the codes and statuses this API documents. */
+const FASTIFY_ERRORS: Record<string, { status: number; code: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json' },
+};
+
+/** The one place where errors become HTTP responses: `{success: false, error: {code, message}}`. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const response = toErrorReply(error);
+    if (response.status >= 500) {
+      const level = response.status === 503 ? 'warn' : 'error';
+      request.log[level]({ err: error, reqId: request.id }, 'request failed');
+    }
+    return reply
+      .code(response.status)
+      .headers(response.headers)
+      .send({ success: false, error: { code: response.code, message: response.message } });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      success: false,
+      error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` },
+    }),
+  );
+}
+
+function toErrorReply(error: FastifyError): ErrorReply {
+  if (error instanceof AppError) return { ...error, status: error.statusCode, message: error.message };
+  if (error instanceof StoreUnavailableError) {
+    return { status: 503, code: 'unavailable', message: 'database unavailable; retry shortly', headers: { 'retry-after': '1' } };
+  }
+  if (error.validation !== undefined) {
+    const tooLarge = error.validation.some((v) => (v.params as { tooLarge?: boolean }).tooLarge === true);
+    return tooLarge
+      ? { status: 413, code: 'payload_too_large', message: validationMessage(error), headers: {} }
+      : { status: 400, code: 'invalid_request', message: validationMessage(error), headers: {} };
+  }
+  const known = FASTIFY_ERRORS[error.code];
+  if (known !== undefined) return { ...known, message: error.message, headers: {} };
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return { status, code: error instanceof SyntaxError ? 'invalid_json' : 'bad_request', message: error.message, headers: {} };
+  }
+  return { status: 500, code: 'internal_error', message: 'internal server error', headers: {} };
+}
+
+/** The first schema violation, named by where it is: "body/eventType must be string". */
+function validationMessage(error: FastifyError): string {
+  const first = error.validation?.[0];
+  if (first === undefined) return error.message;
+  const where = `${error.validationContext ?? 'request'}${first.instancePath}`;
+  const explained = (first as { parentSchema?: { [ERROR_HINT]?: string } }).parentSchema?.[ERROR_HINT];
+  if (explained !== undefined) return `${where} ${explained}`;
+  const extra = first.params as { additionalProperty?: string };
+  const detail = extra.additionalProperty === undefined ? '' : `: ${extra.additionalProperty}`;
+  return `${where} ${first.message ?? 'is invalid'}${detail}`;
+}

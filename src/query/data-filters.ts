@@ -1,0 +1,42 @@
+import type { ComparisonOperator, DataFilter, JsonScalar } from '../storage/types.js';
+
+const PREFIX = 'data.';
+const OPERATOR = /^(eq|ne|gt|gte|lt|lte):/;
+const JSON_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
+
+/**
+ * Reads `data.<path>=[op:]value` query parameters (already checked by the query schema).
+ *
+ * @example parseDataFilters({ 'data.status': 'gte:400' }) // [{ path: ['status'], op: 'gte', value: 400 }]
+ */
+export function parseDataFilters(query: Record<string, unknown>): DataFilter[] {
+  return Object.entries(query)
+    .filter(([key]) => key.startsWith(PREFIX))
+    .flatMap(([key, raw]) => {
+      const path = key.slice(PREFIX.length).split('.');
+      const values = Array.isArray(raw) ? raw : [raw];
+      return values.map((value) => parseCondition(path, String(value)));
+    });
+}
+
+function parseCondition(path: string[], text: string): DataFilter {
+  const op = OPERATOR.exec(text)?.[1] as ComparisonOperator | undefined;
+  const operand = op === undefined ? text : text.slice(op.length + 1);
+  return { path, op: op ?? 'eq', value: typedValue(operand) };
+}
+
+/** A URL value read as JSON where it is a JSON scalar, else as plain text. */
+function typedValue(text: string): JsonScalar {
+  if (JSON_NUMBER.test(text)) return Number(text);
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  if (text === 'null') return null;
+  if (/^".*"$/.test(text)) {
+    try {
+      return JSON.parse(text) as string;
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}

@@ -1,0 +1,68 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { preHandlerAsyncHookHandler } from 'fastify';
+import { INGEST_PATH } from '../http/ingest-cors.js';
+import type { GroupCommitter } from '../ingest/group-commit.js';
+import { toNewEvents } from '../ingest/to-new-events.js';
+import { encodeCursor } from '../query/cursor.js';
+import { toEventQuery } from '../query/event-query.js';
+import { IngestBody } from '../schemas/event-input.js';
+import { EventQueryString } from '../schemas/event-query.js';
+import { ErrorResponse, EventsResponse, IngestResponse } from '../schemas/responses.js';
+import type { EventStore } from '../storage/types.js';
+
+export interface SessionLogRouteOptions {
+  store: EventStore;
+  committer: GroupCommitter;
+  requireInstructor: preHandlerAsyncHookHandler;
+}
+
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 503: ErrorResponse };
+
+const FILTER_HELP =
+  'Filter on event_data fields with `data.<field>=[op:]value`, e.g. `data.status=gte:400` or ' +
+  '`data.errorType=openai_validation_failed`; nested fields as `data.error.code`; repeat a parameter for a range ' +
+  '(`data.status=gte:400&data.status=lt:500`). Operators: eq (default), ne, gt, gte, lt, lte.';
+
+/** The spec's endpoint: POST logs events (public), GET reads them (instructors only). */
+export const sessionLogRoutes: FastifyPluginAsyncTypebox<SessionLogRouteOptions> = async (app, options) => {
+  app.post(
+    INGEST_PATH,
+    {
+      schema: {
+        summary: 'Log a session event, or a batch of them',
+        description: 'Answered only once the events are durably stored. A batch is stored whole or not at all.',
+        tags: ['events'],
+        body: IngestBody,
+        response: { 200: IngestResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const events = toNewEvents(request.body);
+      await options.committer.submit(events);
+      return { success: true as const, message: 'Event logged successfully', count: events.length };
+    },
+  );
+
+  app.get(
+    INGEST_PATH,
+    {
+      preHandler: options.requireInstructor,
+      schema: {
+        summary: 'Retrieve session logs',
+        description: `Any combination of filters; newest first unless order=asc. ${FILTER_HELP}`,
+        tags: ['events'],
+        security: [{ instructorToken: [] }],
+        querystring: EventQueryString,
+        response: { 200: EventsResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const query = toEventQuery(request.query);
+      const events = await options.store.queryEvents({ ...query, limit: query.limit + 1 });
+      const page = events.slice(0, query.limit);
+      const last = page.at(-1);
+      const nextCursor = events.length > query.limit && last !== undefined ? encodeCursor(query.order, last.event_id) : null;
+      return { success: true as const, count: page.length, events: page, nextCursor };
+    },
+  );
+};

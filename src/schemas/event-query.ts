@@ -1,0 +1,58 @@
+import { Type, type Static } from 'typebox';
+import { ERROR_HINT, EventType, PlainText, SessionToken, StudentEmail } from './text.js';
+
+export const MAX_LIMIT = 1000;
+export const DEFAULT_LIMIT = 100;
+
+/** `data.<key>[.<key>…]`: a filter on a field of event_data. */
+export const DATA_FILTER_KEY = '^data\\.[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$';
+
+const JSON_NUMBER = '-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?';
+const FilterValue = Type.Intersect(
+  [
+    PlainText(0, 500, ''),
+    Type.String({
+      pattern: `^((gt|gte|lt|lte):${JSON_NUMBER}|(eq|ne):.*|(?!(eq|ne|gt|gte|lt|lte):).*)$`,
+      [ERROR_HINT]: 'must be [op:]value with op one of eq, ne, gt, gte, lt, lte; gt, gte, lt and lte take a number',
+    }),
+  ],
+  {
+    description:
+      '`[op:]value`, op one of eq (default), ne, gt, gte, lt, lte (these four take a number). ' +
+      'The value is typed as JSON: 400 is a number, true/false/null are themselves, "400" in quotes is a string, anything else is a string.',
+    examples: ['gte:400', 'openai_validation_failed'],
+  },
+);
+
+export const EventQueryString = Type.Object(
+  {
+    sessionToken: Type.Optional(SessionToken),
+    studentEmail: Type.Optional(StudentEmail),
+    eventType: Type.Optional(EventType),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: 'Max number of events.' }),
+    ),
+    since: Type.Optional(Type.String({ format: 'date-time', description: 'Only events created at or after this instant (ISO 8601).' })),
+    until: Type.Optional(Type.String({ format: 'date-time', description: 'Only events created before this instant (ISO 8601).' })),
+    order: Type.Optional(
+      Type.Union([Type.Literal('desc'), Type.Literal('asc')], {
+        default: 'desc',
+        description: 'desc: newest first; asc: oldest first (arrival order).',
+      }),
+    ),
+    cursor: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9_-]{1,64}$',
+        description: 'nextCursor of the previous page.',
+        [ERROR_HINT]: 'is not a cursor this service returned',
+      }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    maxProperties: 32,
+    patternProperties: { [DATA_FILTER_KEY]: Type.Union([FilterValue, Type.Array(FilterValue, { minItems: 1, maxItems: 4 })]) },
+  },
+);
+/** The typed part of the query string; `data.*` filters are read by parseDataFilters. */
+export type EventQueryString = Static<typeof EventQueryString> & Record<string, unknown>;

@@ -1,0 +1,40 @@
+import { Type, type Static } from 'typebox';
+
+export const ErrorResponse = Type.Object({
+  success: Type.Literal(false),
+  error: Type.Object({
+    code: Type.String({ examples: ['invalid_request'] }),
+    message: Type.String({ examples: ['body/eventType must NOT have more than 50 characters'] }),
+  }),
+});
+export type ErrorResponse = Static<typeof ErrorResponse>;
+
+export const IngestResponse = Type.Object({
+  success: Type.Literal(true),
+  message: Type.String({ examples: ['Event logged successfully'] }),
+  count: Type.Integer({ description: 'Events accepted (those already stored under the same eventId included).' }),
+});
+
+export const StoredEventSchema = Type.Object({
+  event_id: Type.Integer(),
+  session_token: Type.String(),
+  event_type: Type.String(),
+  event_data: Type.Record(Type.String(), Type.Unknown()),
+  created_at: Type.String({ format: 'date-time' }),
+  student_email: Type.Union([Type.String(), Type.Null()]),
+  student_name: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const EventsResponse = Type.Object({
+  success: Type.Literal(true),
+  count: Type.Integer(),
+  events: Type.Array(StoredEventSchema),
+  nextCursor: Type.Union([Type.String(), Type.Null()], {
+    description: 'Pass as `cursor` for the next page; null when this page is the last.',
+  }),
+});
+
+export const HealthResponse = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+  message: Type.Optional(Type.String()),
+});

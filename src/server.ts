@@ -1,0 +1,84 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildApp } from './app.js';
+import { resolveAdminToken } from './admin-token.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createStore } from './storage/index.js';
+import { StoreUnavailableError, type EventStore } from './storage/types.js';
+
+/** The process: config, store, app, listen, migrate, drain on SIGTERM. */
+async function main(): Promise<void> {
+  const config = readConfig();
+  const admin = resolveAdminToken(config.adminToken, config.dataDir);
+  const store = createStore(config.databaseUrl, {
+    onIdleClientError: (error) => app.log.warn({ err: error }, 'idle database connection failed'),
+  });
+  let ready = false;
+  const app = await buildApp({
+    store,
+    adminToken: admin.token,
+    corsOrigins: config.corsOrigins,
+    isReady: () => ready,
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      serializers: { req: (req) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }) },
+    },
+  });
+  onShutdown(async () => {
+    await app.close();
+    await store.close();
+  });
+
+  await app.listen({ port: config.port, host: config.host });
+  if (admin.generated) {
+    process.stdout.write(`\nInstructor token (kept in ${admin.file ?? ''}; shown once): ${admin.token}\n\n`);
+  }
+  await migrateUntilDone(store, (error) => app.log.warn({ err: error }, 'database not ready; retrying'));
+  ready = true;
+  app.log.info({ engine: config.databaseUrl.split(':')[0] }, 'ready to take events');
+}
+
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`session-log: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+/** The database may come up after us (a container, a restart): keep trying. */
+async function migrateUntilDone(store: EventStore, onRetry: (error: unknown) => void): Promise<void> {
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5000)) {
+    try {
+      return await store.migrate();
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      onRetry(error);
+      await sleep(delay);
+    }
+  }
+}
+
+function onShutdown(close: () => Promise<void>): void {
+  let closing = false;
+  const stop = () => {
+    if (closing) return;
+    closing = true;
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`session-log: shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`session-log: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { Database } from '../sql/database.js';
+import type { SqlEngine } from '../sql/sql-engine.js';
+import { discardBrokenClients } from './discard-broken-clients.js';
+import { postgresMigrations } from './migrations.js';
+import { postgresJsonField } from './postgres-json-field.js';
+
+export interface PostgresOptions {
+  /** Called when an idle pooled connection fails (server restart, killed backend). */
+  onIdleClientError?: (error: Error) => void;
+}
+
+/** Any fixed number: every instance's write transactions queue on this advisory lock. */
+const WRITE_LOCK_KEY = 0x5e551014;
+
+/** Connection lost (08), resources (53), operator intervention (57), serialization (40), system (58). */
+const TRANSIENT_SQLSTATE = /^(08|53|57|40|58)/;
+const CONNECTION_FAILURE = /connection|timeout|terminated|not queryable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT/i;
+
+export function openPostgresEngine(connectionString: string, options: PostgresOptions = {}): SqlEngine {
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    connectionTimeoutMillis: 3000,
+    idleTimeoutMillis: 30_000,
+    query_timeout: 10_000,
+    statement_timeout: 5000,
+    keepAlive: true,
+    application_name: 'session-log',
+    // Acknowledged means durable, whatever the server's default says.
+    options: '-c synchronous_commit=on',
+  });
+  pool.on('error', (error) => options.onIdleClientError?.(error));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardBrokenClients(pool) }) });
+
+  return {
+    db,
+    migrations: postgresMigrations,
+    // Event ids come from a sequence at insert time; taking this lock first makes them
+    // follow commit order across instances, which keyset pagination relies on.
+    serializeWrites: async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`.execute(trx);
+    },
+    now: () => sql`date_trunc('milliseconds', clock_timestamp())`,
+    encodeData: (data) => JSON.stringify(data),
+    decodeData: (raw) => raw as Record<string, unknown>,
+    encodeTime: (time) => time,
+    decodeTime: (raw) => (raw as Date).toISOString(),
+    decodeId: (raw) => Number(raw),
+    jsonField: postgresJsonField,
+    isTransient,
+    close: () => db.destroy(),
+  };
+}
+
+function isTransient(error: unknown): boolean {
+  if (error instanceof pg.DatabaseError) return TRANSIENT_SQLSTATE.test(error.code ?? '');
+  return error instanceof Error && CONNECTION_FAILURE.test(`${error.message} ${(error as { code?: string }).code ?? ''}`);
+}

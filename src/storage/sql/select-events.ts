@@ -1,0 +1,43 @@
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import type { EventQuery } from '../types.js';
+import type { Database } from './database.js';
+import { dataFilter } from './data-filter.js';
+import type { SqlEngine } from './sql-engine.js';
+
+type EventsScope = ExpressionBuilder<Database & { e: Database['events'] }, 'e'>;
+
+/** The read behind GET /api/session-log: every field of the query narrows the result. */
+export function selectEvents(engine: SqlEngine, query: EventQuery) {
+  return engine.db
+    .selectFrom('events as e')
+    .leftJoin('students as s', 's.student_id', 'e.student_id')
+    .select([
+      'e.event_id',
+      'e.session_token',
+      'e.event_type',
+      'e.event_data',
+      'e.created_at',
+      's.email as student_email',
+      's.name as student_name',
+    ])
+    .where((eb) => eb.and(conditions(engine, query, eb as unknown as EventsScope)))
+    .orderBy('e.event_id', query.order)
+    .limit(query.limit);
+}
+
+function conditions(engine: SqlEngine, query: EventQuery, eb: EventsScope): Array<Expression<SqlBool>> {
+  const where: Array<Expression<SqlBool>> = [];
+  if (query.sessionToken !== undefined) where.push(eb('e.session_token', '=', query.sessionToken));
+  if (query.studentEmail !== undefined) {
+    const studentId = eb.selectFrom('students').select('student_id').where('email', '=', query.studentEmail);
+    where.push(eb('e.student_id', '=', studentId));
+  }
+  if (query.eventType !== undefined) where.push(eb('e.event_type', '=', query.eventType));
+  if (query.since !== undefined) where.push(eb('e.created_at', '>=', engine.encodeTime(query.since)));
+  if (query.until !== undefined) where.push(eb('e.created_at', '<', engine.encodeTime(query.until)));
+  if (query.afterEventId !== undefined) {
+    where.push(eb('e.event_id', query.order === 'asc' ? '>' : '<', query.afterEventId));
+  }
+  for (const filter of query.dataFilters) where.push(dataFilter(engine, filter));
+  return where;
+}

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after } from 'node:test';
+import { createStore } from '../../src/storage/index.js';
+import type { EventStore } from '../../src/storage/types.js';
+import { createDatabase, dropDatabase, postgresAvailable } from './postgres.js';
+
+/** A real database for one test: a fresh SQLite file, or a PostgreSQL database cloned from a migrated template. */
+export interface TestDatabase {
+  url: string;
+  /** A migrated store on this database (the caller closes it). */
+  openStore(): Promise<EventStore>;
+}
+
+export interface TestEngine {
+  name: 'sqlite' | 'postgres';
+  /** False when this engine is not reachable here (and not required). */
+  available(): Promise<boolean>;
+  createDatabase(): Promise<TestDatabase>;
+}
+
+const cleanups: Array<() => Promise<void>> = [];
+after(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+async function migratedStore(url: string): Promise<EventStore> {
+  const store = createStore(url);
+  await store.migrate();
+  return store;
+}
+
+const sqlite: TestEngine = {
+  name: 'sqlite',
+  available: () => Promise.resolve(true),
+  async createDatabase() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'session-log-test-'));
+    cleanups.push(() => fs.promises.rm(dir, { recursive: true, force: true }));
+    const url = `sqlite:${path.join(dir, 'events.db')}`;
+    return { url, openStore: () => migratedStore(url) };
+  },
+};
+
+let template: Promise<string> | undefined;
+
+/** Migrates one template database per test process; each test database is a copy of it. */
+function migratedTemplate(): Promise<string> {
+  template ??= (async () => {
+    const { name, url } = await createDatabase();
+    cleanups.push(() => dropDatabase(name));
+    const store = await migratedStore(url);
+    await store.close();
+    return name;
+  })();
+  return template;
+}
+
+const postgres: TestEngine = {
+  name: 'postgres',
+  available: postgresAvailable,
+  async createDatabase() {
+    const { name, url } = await createDatabase(await migratedTemplate());
+    cleanups.unshift(() => dropDatabase(name));
+    return { url, openStore: () => migratedStore(url) };
+  },
+};
+
+export const ENGINES: readonly TestEngine[] = [sqlite, postgres];

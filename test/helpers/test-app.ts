@@ -1,0 +1,62 @@
+import { buildApp, type AppOptions } from '../../src/app.js';
+import type { EventStore } from '../../src/storage/types.js';
+import type { TestDatabase } from './engines.js';
+
+export const ADMIN_TOKEN = 'test-instructor-token-0123456789';
+
+/** The service on a real store, listening on loopback: talk to it with fetch. */
+export interface RunningApp {
+  url: string;
+  store: EventStore;
+  /** POST a JSON body to the ingest route. */
+  post(body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** GET the query route with the instructor token. */
+  get(query: string, headers?: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startApp(
+  database: TestDatabase,
+  options: Partial<AppOptions> = {},
+): Promise<RunningApp> {
+  const store = options.store ?? (await database.openStore());
+  const app = await buildApp({ store, adminToken: ADMIN_TOKEN, corsOrigins: '*', ...options });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `${address}/api/session-log`;
+  return {
+    url: address,
+    store,
+    post: (body, headers = {}) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    get: (query, headers = {}) =>
+      fetch(`${url}${query === '' ? '' : `?${query}`}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers } }),
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+export interface EventsPage {
+  success: boolean;
+  count: number;
+  nextCursor: string | null;
+  events: Array<{
+    event_id: number;
+    session_token: string;
+    event_type: string;
+    event_data: Record<string, unknown>;
+    created_at: string;
+    student_email: string | null;
+    student_name: string | null;
+  }>;
+}
+
+export async function readPage(response: Response): Promise<EventsPage> {
+  if (response.status !== 200) throw new Error(`expected 200, got ${response.status}: ${await response.text()}`);
+  return (await response.json()) as EventsPage;
+}
