@@ -25,7 +25,11 @@ async function main(): Promise<void> {
     },
   });
   onShutdown(async () => {
+    // Keep-alive connections that finish their last request while we drain would hold
+    // the close open until they time out: close each one as soon as it is idle.
+    const closeIdle = setInterval(() => app.server.closeIdleConnections(), 50);
     await app.close();
+    clearInterval(closeIdle);
     await store.close();
   });
 

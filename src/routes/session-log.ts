@@ -61,8 +61,8 @@ export const sessionLogRoutes: FastifyPluginAsyncTypebox<SessionLogRouteOptions>
       const events = await options.store.queryEvents({ ...query, limit: query.limit + 1 });
       const page = events.slice(0, query.limit);
       const last = page.at(-1);
-      const nextCursor = events.length > query.limit && last !== undefined ? encodeCursor(query.order, last.event_id) : null;
-      return { success: true as const, count: page.length, events: page, nextCursor };
+      const nextCursor = last === undefined ? (request.query.cursor ?? null) : encodeCursor(query.order, last.event_id);
+      return { success: true as const, count: page.length, events: page, hasMore: events.length > query.limit, nextCursor };
     },
   );
 };

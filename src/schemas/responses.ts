@@ -29,8 +29,10 @@ export const EventsResponse = Type.Object({
   success: Type.Literal(true),
   count: Type.Integer(),
   events: Type.Array(StoredEventSchema),
+  hasMore: Type.Boolean({ description: 'More events matched than this page holds: ask again with nextCursor.' }),
   nextCursor: Type.Union([Type.String(), Type.Null()], {
-    description: 'Pass as `cursor` for the next page; null when this page is the last.',
+    description:
+      'Pass as `cursor` to read on from this page. With order=asc it is also where to poll for events that arrive later.',
   }),
 });
 

@@ -44,6 +44,7 @@ export async function startApp(
 export interface EventsPage {
   success: boolean;
   count: number;
+  hasMore: boolean;
   nextCursor: string | null;
   events: Array<{
     event_id: number;

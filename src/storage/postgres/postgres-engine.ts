@@ -9,6 +9,9 @@ import { postgresJsonField } from './postgres-json-field.js';
 export interface PostgresOptions {
   /** Called when an idle pooled connection fails (server restart, killed backend). */
   onIdleClientError?: (error: Error) => void;
+  /** How long to wait for a connection, and for a query's answer, before giving up (503). */
+  connectTimeoutMs?: number;
+  queryTimeoutMs?: number;
 }
 
 /** Any fixed number: every instance's write transactions queue on this advisory lock. */
@@ -22,10 +25,12 @@ export function openPostgresEngine(connectionString: string, options: PostgresOp
   const pool = new pg.Pool({
     connectionString,
     max: 10,
-    connectionTimeoutMillis: 3000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
     idleTimeoutMillis: 30_000,
-    query_timeout: 10_000,
-    statement_timeout: 5000,
+    // The server cancels a statement after its timeout; the client gives up a little later
+    // in case the server itself stopped answering.
+    statement_timeout: options.queryTimeoutMs ?? 5000,
+    query_timeout: (options.queryTimeoutMs ?? 5000) + 1000,
     keepAlive: true,
     application_name: 'session-log',
     // Acknowledged means durable, whatever the server's default says.

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+await describe('loadConfig', () => {
+  it('defaults to SQLite in ./data on 127.0.0.1:3000 with open CORS', () => {
+    const config = loadConfig({});
+    assert.deepEqual(config, {
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: 'sqlite:data/session-log.db',
+      dataDir: 'data',
+      adminToken: undefined,
+      corsOrigins: '*',
+      logLevel: 'info',
+    });
+  });
+
+  it('keeps the token beside a custom SQLite file, and in ./data for PostgreSQL', () => {
+    assert.equal(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/sl/events.db' }).dataDir, '/var/lib/sl');
+    assert.equal(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).dataDir, 'data');
+    assert.equal(loadConfig({ DATABASE_URL: 'postgresql://u@db:5432/sl' }).dataDir, 'data');
+  });
+
+  it('reads an origin allow-list', () => {
+    const config = loadConfig({ CORS_ORIGINS: 'https://a.example.com, http://localhost:5173' });
+    assert.deepEqual(config.corsOrigins, ['https://a.example.com', 'http://localhost:5173']);
+  });
+
+  it('throws a ConfigError naming the variable', () => {
+    assert.throws(() => loadConfig({ CORS_ORIGINS: 'https://a.example.com/path' }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /^CORS_ORIGINS: /);
+      return true;
+    });
+  });
+});

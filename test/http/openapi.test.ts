@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ENGINES } from '../helpers/engines.js';
+import { startApp, type RunningApp } from '../helpers/test-app.js';
+
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, { security?: unknown[]; requestBody?: unknown; parameters?: Array<{ name: string }> }>>;
+}
+
+await describe('OpenAPI document', () => {
+  let app: RunningApp;
+  before(async () => {
+    app = await startApp(await ENGINES[0]!.createDatabase());
+  });
+  after(() => app.close());
+
+  it('describes the spec endpoints from the route schemas, with examples', async () => {
+    const response = await fetch(`${app.url}/openapi.json`);
+    assert.equal(response.status, 200);
+    const document = (await response.json()) as OpenApiDocument;
+    assert.match(document.openapi, /^3\./);
+    const route = document.paths['/api/session-log'];
+    assert.ok(route?.post?.requestBody);
+    assert.match(JSON.stringify(route.post.requestBody), /ws_1234567890/);
+    assert.deepEqual(route.get?.security, [{ instructorToken: [] }]);
+    const parameters = route.get?.parameters?.map((p) => p.name) ?? [];
+    for (const name of ['sessionToken', 'studentEmail', 'eventType', 'limit', 'since', 'until', 'order', 'cursor']) {
+      assert.ok(parameters.includes(name), `documents ${name}`);
+    }
+    assert.ok(document.paths['/healthz']);
+  });
+});

@@ -1,0 +1,111 @@
+// GET /api/session-log past the spec: filters in the URL, cursors, bad queries.
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { describeEachEngine } from '../helpers/each-engine.js';
+import { readPage, startApp, type RunningApp } from '../helpers/test-app.js';
+
+await describeEachEngine('query API', (engine) => {
+  let app: RunningApp;
+  before(async () => {
+    app = await startApp(await engine.createDatabase());
+    const events = Array.from({ length: 25 }, (_, n) => ({
+      sessionToken: n % 2 === 0 ? 'ws_even' : 'ws_odd',
+      studentEmail: n % 2 === 0 ? 'Even@Example.com' : undefined,
+      eventType: n % 5 === 0 ? 'error' : 'api_call',
+      eventData: { n, status: n % 5 === 0 ? undefined : 200 + n * 10, error: { code: `E${n % 3}` } },
+    }));
+    assert.equal((await app.post({ events })).status, 200);
+  });
+  after(() => app.close());
+
+  it('reads every page once with the cursor, in both orders', async () => {
+    for (const order of ['asc', 'desc']) {
+      const seen: number[] = [];
+      let cursor = '';
+      let pages = 0;
+      for (let hasMore = true; hasMore; pages += 1) {
+        const page = await readPage(await app.get(`order=${order}&limit=7${cursor === '' ? '' : `&cursor=${cursor}`}`));
+        seen.push(...page.events.map((e) => Number(e.event_data.n)));
+        cursor = page.nextCursor ?? '';
+        hasMore = page.hasMore;
+      }
+      const expected = Array.from({ length: 25 }, (_, n) => n);
+      assert.deepEqual(seen, order === 'asc' ? expected : expected.reverse());
+      assert.equal(pages, 4);
+    }
+  });
+
+  it('says when the page is the last, and gives the cursor to poll from', async () => {
+    const page = await readPage(await app.get('limit=25&order=asc'));
+    assert.equal(page.count, 25);
+    assert.equal(page.hasMore, false);
+    const later = await readPage(await app.get(`order=asc&cursor=${page.nextCursor ?? ''}`));
+    assert.deepEqual([later.count, later.hasMore, later.nextCursor], [0, false, page.nextCursor]);
+    await app.post({ sessionToken: 'ws_late', eventType: 'action', eventData: { n: 25 } });
+    const arrived = await readPage(await app.get(`order=asc&cursor=${page.nextCursor ?? ''}`));
+    assert.deepEqual(arrived.events.map((e) => e.event_data.n), [25]);
+  });
+
+  it('finds a student by email in any case', async () => {
+    const page = await readPage(await app.get('studentEmail=EVEN@example.COM&limit=100'));
+    assert.equal(page.count, 13);
+    assert.ok(page.events.every((e) => e.student_email === 'even@example.com'));
+  });
+
+  it('filters on event_data from the URL', async () => {
+    const failed = await readPage(await app.get('eventType=api_call&data.status=gte:400&data.status=lt:450'));
+    assert.deepEqual(failed.events.map((e) => e.event_data.status), [440, 430, 420, 410]);
+    const nested = await readPage(await app.get('data.error.code=E2&sessionToken=ws_even&order=asc'));
+    assert.deepEqual(nested.events.map((e) => e.event_data.n), [2, 8, 14, 20]);
+    const quoted = await readPage(await app.get('data.status=%22230%22'));
+    assert.equal(quoted.count, 0, 'a quoted value is a string, and status is stored as a number');
+    const number = await readPage(await app.get('data.status=230'));
+    assert.deepEqual(number.events.map((e) => e.event_data.n), [3]);
+  });
+
+  it('combines time bounds with other filters', async () => {
+    const latest = await readPage(await app.get('sessionToken=ws_odd&limit=1'));
+    const newest = latest.events[0]?.created_at ?? '';
+    const page = await readPage(await app.get(`sessionToken=ws_odd&since=${encodeURIComponent(newest)}`));
+    assert.ok(page.events.some((e) => e.event_id === latest.events[0]?.event_id));
+    assert.ok(page.events.every((e) => e.session_token === 'ws_odd' && e.created_at >= newest));
+    const none = await readPage(await app.get(`until=${encodeURIComponent('2000-01-01T00:00:00Z')}`));
+    assert.equal(none.count, 0);
+  });
+
+  const BAD_QUERIES: Array<[string, string]> = [
+    ['limit=0', 'limit'],
+    ['limit=1001', 'limit'],
+    ['limit=abc', 'limit'],
+    ['limit=1.5', 'limit'],
+    ['since=yesterday', 'since'],
+    ['until=2025-10-27', 'until'],
+    ['order=sideways', 'order'],
+    ['cursor=!!!', 'cursor'],
+    ['cursor=bm90LWEtY3Vyc29y', 'cursor'],
+    ['data.status=gt:abc', 'data.status'],
+    ['data.=1', 'data.'],
+    ['data.a-b=1', 'data.a-b'],
+    ['sesionToken=ws_even', 'sesionToken'],
+    ['sessionToken=', 'sessionToken'],
+    ['sessionToken=ws_%00', 'sessionToken'],
+    ['sessionToken=a&sessionToken=b', 'sessionToken'],
+    ['studentEmail=nope', 'studentEmail'],
+  ];
+  for (const [qs, named] of BAD_QUERIES) {
+    it(`refuses ?${qs} with a 400 naming ${named}`, async () => {
+      const response = await app.get(qs);
+      assert.equal(response.status, 400);
+      const body = (await response.json()) as { success: boolean; error: { code: string; message: string } };
+      assert.equal(body.success, false);
+      assert.ok(body.error.message.includes(named), body.error.message);
+    });
+  }
+
+  it('refuses a cursor made for the other order', async () => {
+    const first = await readPage(await app.get('order=asc&limit=5'));
+    const response = await app.get(`order=desc&cursor=${first.nextCursor ?? ''}`);
+    assert.equal(response.status, 400);
+    assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'invalid_cursor');
+  });
+});

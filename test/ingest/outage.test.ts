@@ -1,0 +1,166 @@
+// The database goes away under load and comes back: no acknowledged event is lost,
+// nothing answers 500, nothing hangs, and the service recovers without a restart.
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { createStore } from '../../src/storage/index.js';
+import { ENGINES } from '../helpers/engines.js';
+import { postgresAvailable } from '../helpers/postgres.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
+import { readPage, startApp, type RunningApp } from '../helpers/test-app.js';
+
+const [sqlite, postgres] = ENGINES;
+
+interface Outcome {
+  n: number;
+  status: number;
+}
+
+/** Posts numbered events from several workers until `until()` says stop. */
+async function load(app: RunningApp, workers: number, until: () => boolean): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (!until()) {
+        const n = next++;
+        const response = await app.post({ sessionToken: `ws_load_${n % 10}`, eventType: 'action', eventData: { n } });
+        outcomes.push({ n, status: response.status });
+        if (response.status === 503) {
+          assert.ok(response.headers.get('retry-after'), '503 carries Retry-After');
+          await sleep(50);
+        }
+      }
+    }),
+  );
+  return outcomes;
+}
+
+async function storedNumbers(app: RunningApp): Promise<number[]> {
+  const numbers: number[] = [];
+  let cursor = '';
+  for (let hasMore = true; hasMore; ) {
+    const page = await readPage(await app.get(`order=asc&limit=1000${cursor === '' ? '' : `&cursor=${cursor}`}`));
+    numbers.push(...page.events.map((e) => Number(e.event_data.n)));
+    cursor = page.nextCursor ?? '';
+    hasMore = page.hasMore;
+  }
+  return numbers;
+}
+
+function assertNoAcknowledgedEventLost(outcomes: Outcome[], stored: number[]): void {
+  assert.deepEqual([...new Set(outcomes.map((o) => o.status))].filter((s) => s !== 200 && s !== 503), []);
+  assert.equal(new Set(stored).size, stored.length, 'no event stored twice');
+  const storedSet = new Set(stored);
+  const lost = outcomes.filter((o) => o.status === 200 && !storedSet.has(o.n));
+  assert.deepEqual(lost, [], 'every acknowledged event is stored');
+}
+
+await describe('PostgreSQL outage', { skip: (await postgresAvailable()) ? false : 'postgres unreachable' }, () => {
+  let proxy: TcpProxy;
+  let app: RunningApp;
+  let databaseUrl: string;
+
+  before(async () => {
+    const database = await postgres!.createDatabase();
+    databaseUrl = database.url;
+    const target = new URL(database.url);
+    proxy = await TcpProxy.start(target.hostname, Number(target.port || 5432));
+    target.port = String(proxy.port);
+    const store = createStore(target.toString(), { connectTimeoutMs: 500, queryTimeoutMs: 1000 });
+    await store.migrate();
+    app = await startApp(database, { store });
+  });
+  after(async () => {
+    await app.close();
+    await proxy.stop();
+  });
+
+  it('keeps every acknowledged event through a server that goes down and comes back', async () => {
+    let phase: 'before' | 'down' | 'after' | 'done' = 'before';
+    const running = load(app, 20, () => phase === 'done');
+    await sleep(500);
+    phase = 'down';
+    await proxy.stop();
+    await sleep(1500);
+    const health = await fetch(`${app.url}/healthz`);
+    assert.equal(health.status, 503);
+    const boundary = (await readPage(await app.get('limit=1')).catch(() => null))?.events[0];
+    assert.equal(boundary, undefined, 'reads fail while the database is down');
+    await proxy.restore();
+    phase = 'after';
+    await sleep(1500);
+    phase = 'done';
+    const outcomes = await running;
+
+    assert.ok(outcomes.some((o) => o.status === 503), 'the outage was seen');
+    assert.ok(outcomes.filter((o) => o.status === 200).length > 20, 'events were stored');
+    assert.equal((await fetch(`${app.url}/healthz`)).status, 200, 'recovered without a restart');
+    assertNoAcknowledgedEventLost(outcomes, await storedNumbers(app));
+  });
+
+  it('answers 503 rather than hanging when the server stops answering', async () => {
+    proxy.freeze();
+    try {
+      const response = await app.post({ sessionToken: 'ws_frozen', eventType: 'action', eventData: {} });
+      assert.equal(response.status, 503);
+      assert.equal((await fetch(`${app.url}/healthz`)).status, 503);
+    } finally {
+      await proxy.restore();
+    }
+    let status = 0;
+    for (let attempt = 0; attempt < 20 && status !== 200; attempt += 1) {
+      status = (await app.post({ sessionToken: 'ws_thawed', eventType: 'action', eventData: {} })).status;
+      if (status !== 200) await sleep(100);
+    }
+    assert.equal(status, 200);
+  });
+
+  it('survives its connections being killed by the server', async () => {
+    await app.post({ sessionToken: 'ws_killed', eventType: 'action', eventData: { n: 0 } });
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    const killed = await admin.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    await admin.end();
+    assert.ok((killed.rowCount ?? 0) > 0, 'some connections were killed');
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 20 && statuses.at(-1) !== 200; attempt += 1) {
+      statuses.push((await app.post({ sessionToken: 'ws_killed', eventType: 'action', eventData: { n: 1 } })).status);
+    }
+    assert.deepEqual(statuses.filter((s) => s !== 200 && s !== 503), []);
+    assert.equal(statuses.at(-1), 200);
+  });
+});
+
+await describe('SQLite locked by another process', () => {
+  let app: RunningApp;
+  let file: string;
+  before(async () => {
+    const database = await sqlite!.createDatabase();
+    file = database.url.slice('sqlite:'.length);
+    app = await startApp(database);
+  });
+  after(() => app.close());
+
+  it('answers 503 with Retry-After while the lock is held, and recovers after', async () => {
+    let phase: 'before' | 'locked' | 'done' = 'before';
+    const running = load(app, 10, () => phase === 'done');
+    await sleep(300);
+    const other = new BetterSqlite3(file);
+    other.exec('BEGIN EXCLUSIVE');
+    phase = 'locked';
+    await sleep(1000);
+    other.exec('COMMIT');
+    other.close();
+    await sleep(500);
+    phase = 'done';
+    const outcomes = await running;
+    assert.ok(outcomes.some((o) => o.status === 503), 'the lock was seen');
+    assert.equal(outcomes.at(-1)?.status, 200, 'recovered');
+    assertNoAcknowledgedEventLost(outcomes, await storedNumbers(app));
+  });
+});
