@@ -6,7 +6,7 @@ import { registerIngestCors } from './http/ingest-cors.js';
 import { requireInstructor } from './http/instructor-auth.js';
 import { registerOpenApi } from './http/openapi.js';
 import { validatorCompiler } from './http/validator-compiler.js';
-import { DEFAULT_GROUP_COMMIT, GroupCommitter, type GroupCommitOptions } from './ingest/group-commit.js';
+import { GroupCommitter, groupCommitFor, type GroupCommitOptions } from './ingest/group-commit.js';
 import { healthRoutes } from './routes/health.js';
 import { sessionLogRoutes } from './routes/session-log.js';
 import type { EventStore } from './storage/types.js';
@@ -45,7 +45,7 @@ export async function buildApp(options: AppOptions) {
   await registerIngestCors(app, options.corsOrigins);
   await registerOpenApi(app, VERSION);
 
-  const committer = new GroupCommitter(options.store, options.groupCommit ?? DEFAULT_GROUP_COMMIT);
+  const committer = new GroupCommitter(options.store, options.groupCommit ?? groupCommitFor(options.store));
   app.addHook('onClose', () => committer.drain());
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/api/') && !isReady()) throw new ServiceUnavailableError('the database is being migrated', 2);

@@ -1,14 +1,14 @@
-import cors from '@fastify/cors';
+import cors, { type FastifyCorsOptions } from '@fastify/cors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 export const INGEST_PATH = '/api/session-log';
 
 /** Browsers may POST events from the allowed origins; nothing else is readable cross-origin. */
 export async function registerIngestCors(app: FastifyInstance, origins: '*' | string[]): Promise<void> {
+  const ingest: FastifyCorsOptions = { origin: origins, methods: ['POST'], maxAge: 86_400 };
+  const closed: FastifyCorsOptions = { origin: false };
   await app.register(cors, {
-    delegator: (request, callback) => {
-      callback(null, isIngest(request) ? { origin: origins, methods: ['POST'], maxAge: 86_400 } : { origin: false });
-    },
+    delegator: (request, callback) => callback(null, isIngest(request) ? ingest : closed),
   });
 }
 

@@ -6,19 +6,28 @@ export interface GroupCommitOptions {
   maxGroupEvents: number;
   /** Events waiting for a commit; past this, new requests are refused with 503. */
   maxQueuedEvents: number;
+  /** Groups handed to the store at once; past this, requests wait here and form larger groups. */
+  maxInFlight: number;
 }
 
-export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxGroupEvents: 1000, maxQueuedEvents: 20_000 };
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxGroupEvents: 1000, maxQueuedEvents: 20_000, maxInFlight: 2 };
+
+/** The defaults, with as many groups in flight as the store can use. */
+export function groupCommitFor(store: EventStore): GroupCommitOptions {
+  return { ...DEFAULT_GROUP_COMMIT, maxInFlight: store.writeConcurrency };
+}
 
 interface Pending {
   events: readonly NewEvent[];
   resolve: () => void;
   reject: (error: unknown) => void;
+  /** Commit in a transaction of its own (a retry after its group failed). */
+  alone?: boolean;
 }
 
 /**
- * Durable writes at the speed of batches: requests that arrive while a transaction
- * commits are queued and written together in the next one, and each request's promise
+ * Durable writes at the speed of batches: requests that arrive while transactions
+ * commit are queued and written together in the next one, and each request's promise
  * settles only when the transaction holding its events has committed (or failed).
  *
  * @example
@@ -28,8 +37,10 @@ interface Pending {
 export class GroupCommitter {
   private queue: Pending[] = [];
   private queuedEvents = 0;
-  private running: Promise<void> | null = null;
+  private inFlight = 0;
+  private scheduled = false;
   private closing = false;
+  private idle: { promise: Promise<void>; resolve: () => void } | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -44,55 +55,73 @@ export class GroupCommitter {
     return new Promise((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
       this.queuedEvents += events.length;
-      this.running ??= this.run();
+      this.schedule();
     });
   }
 
   /** Refuses new events and resolves once every queued one has been committed or refused. */
-  async drain(): Promise<void> {
+  drain(): Promise<void> {
     this.closing = true;
-    while (this.running !== null) await this.running;
+    if (this.queue.length === 0 && this.inFlight === 0) return Promise.resolve();
+    if (this.idle === null) {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.idle = { promise, resolve };
+    }
+    return this.idle.promise;
   }
 
-  private async run(): Promise<void> {
-    // Let the requests parsed in this turn of the event loop join the first group.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.queue.length > 0) await this.commit(this.takeGroup());
-    this.running = null;
+  /** Let the requests parsed in this turn of the event loop join the next group. */
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.options.maxInFlight) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.startCommits();
+    });
+  }
+
+  private startCommits(): void {
+    while (this.queue.length > 0 && this.inFlight < this.options.maxInFlight) this.commit(this.takeGroup());
+    if (this.queue.length === 0 && this.inFlight === 0) this.idle?.resolve();
   }
 
   private takeGroup(): Pending[] {
+    if (this.queue[0]?.alone === true) return this.queue.splice(0, 1);
     let size = 0;
     let count = 0;
-    while (count < this.queue.length) {
-      const next = this.queue[count]?.events.length ?? 0;
-      if (count > 0 && size + next > this.options.maxGroupEvents) break;
-      size += next;
+    for (const pending of this.queue) {
+      if (pending.alone === true || (count > 0 && size + pending.events.length > this.options.maxGroupEvents)) break;
+      size += pending.events.length;
       count += 1;
     }
     return this.queue.splice(0, count);
   }
 
-  private async commit(group: Pending[]): Promise<void> {
+  private commit(group: Pending[]): void {
     const events = group.flatMap((pending) => pending.events);
-    try {
-      await this.store.insertEvents(events);
-      for (const pending of group) pending.resolve();
-    } catch (error) {
-      await this.settleFailedGroup(group, error);
-    } finally {
-      this.queuedEvents -= events.length;
-    }
+    this.inFlight += 1;
+    this.store.insertEvents(events).then(
+      () => this.finish(group, events.length, null),
+      (error: unknown) => this.finish(group, events.length, error),
+    );
   }
 
-  /** A transient failure fails the whole group; any other is retried request by request, so one bad request cannot sink the others. */
-  private async settleFailedGroup(group: Pending[], error: unknown): Promise<void> {
-    if (error instanceof StoreUnavailableError || group.length === 1) {
-      for (const pending of group) pending.reject(error);
-      return;
+  /** Starts the next group before answering this one, so the database never waits on our replies. */
+  private finish(group: Pending[], eventCount: number, error: unknown): void {
+    this.inFlight -= 1;
+    this.queuedEvents -= eventCount;
+    if (error !== null && !(error instanceof StoreUnavailableError) && group.length > 1) {
+      // Not the database's state but something in this group: retry each request alone,
+      // so one bad request cannot sink the others.
+      this.queue.unshift(...group.map((pending) => ({ ...pending, alone: true })));
+      this.queuedEvents += eventCount;
+      group = [];
     }
+    this.startCommits();
     for (const pending of group) {
-      await this.store.insertEvents(pending.events).then(pending.resolve, pending.reject);
+      if (error === null) pending.resolve();
+      else pending.reject(error);
     }
   }
 }

@@ -68,6 +68,8 @@ export interface EventStore {
    * stored are skipped. Resolves only after the commit is durable.
    */
   insertEvents(events: readonly NewEvent[]): Promise<void>;
+  /** How many insertEvents calls are worth having in progress at once (at least 1). */
+  readonly writeConcurrency: number;
   queryEvents(query: EventQuery): Promise<StoredEvent[]>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;

@@ -9,7 +9,11 @@ export class CountingStore implements EventStore {
   private gate: Promise<void> | null = null;
   private openGate: (() => void) | null = null;
 
-  constructor(private readonly inner: EventStore) {}
+  readonly writeConcurrency: number;
+
+  constructor(private readonly inner: EventStore) {
+    this.writeConcurrency = inner.writeConcurrency;
+  }
 
   hold(): void {
     this.gate = new Promise((resolve) => {

@@ -1,5 +1,5 @@
 import { buildApp, type AppOptions } from '../../src/app.js';
-import type { EventStore } from '../../src/storage/types.js';
+import type { EventStore, StoredEvent } from '../../src/storage/types.js';
 import type { TestDatabase } from './engines.js';
 
 export const ADMIN_TOKEN = 'test-instructor-token-0123456789';
@@ -46,15 +46,7 @@ export interface EventsPage {
   count: number;
   hasMore: boolean;
   nextCursor: string | null;
-  events: Array<{
-    event_id: number;
-    session_token: string;
-    event_type: string;
-    event_data: Record<string, unknown>;
-    created_at: string;
-    student_email: string | null;
-    student_name: string | null;
-  }>;
+  events: StoredEvent[];
 }
 
 export async function readPage(response: Response): Promise<EventsPage> {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { ServiceUnavailableError } from '../../src/errors.js';
-import { GroupCommitter } from '../../src/ingest/group-commit.js';
+import { DEFAULT_GROUP_COMMIT, GroupCommitter } from '../../src/ingest/group-commit.js';
 import type { NewEvent } from '../../src/storage/types.js';
 import { CountingStore } from '../helpers/counting-store.js';
 import { describeEachEngine } from '../helpers/each-engine.js';
@@ -21,7 +21,7 @@ await describeEachEngine('group commit', (engine) => {
     (await store.queryEvents({ sessionToken, dataFilters: [], order: 'asc', limit: 1000 })).length;
 
   it('writes requests submitted together in one transaction', async () => {
-    const committer = new GroupCommitter(store, { maxGroupEvents: 1000, maxQueuedEvents: 10_000 });
+    const committer = new GroupCommitter(store, { ...DEFAULT_GROUP_COMMIT, maxGroupEvents: 1000 });
     store.groups.length = 0;
     await Promise.all(Array.from({ length: 200 }, (_, n) => committer.submit([event('ws_together', n)])));
     assert.deepEqual(store.groups, [200]);
@@ -29,7 +29,7 @@ await describeEachEngine('group commit', (engine) => {
   });
 
   it('queues requests that arrive during a commit into the next one', async () => {
-    const committer = new GroupCommitter(store, { maxGroupEvents: 1000, maxQueuedEvents: 10_000 });
+    const committer = new GroupCommitter(store, { ...DEFAULT_GROUP_COMMIT, maxGroupEvents: 1000 });
     store.groups.length = 0;
     store.hold();
     const first = committer.submit([event('ws_next', 0)]);
@@ -46,8 +46,26 @@ await describeEachEngine('group commit', (engine) => {
     assert.equal(await storedCount('ws_next'), 51);
   });
 
+  it('keeps at most maxInFlight transactions open, and the rest queued', async () => {
+    const committer = new GroupCommitter(store, { ...DEFAULT_GROUP_COMMIT, maxInFlight: 2 });
+    store.groups.length = 0;
+    store.hold();
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    const first = committer.submit([event('ws_inflight', 0)]);
+    await tick();
+    const second = committer.submit([event('ws_inflight', 1)]);
+    await tick();
+    const rest = [2, 3, 4].map((n) => committer.submit([event('ws_inflight', n)]));
+    await tick();
+    assert.deepEqual(store.groups, [1, 1], 'the third group waits for a free slot');
+    store.release();
+    await Promise.all([first, second, ...rest]);
+    assert.deepEqual(store.groups, [1, 1, 3]);
+    assert.equal(await storedCount('ws_inflight'), 5);
+  });
+
   it('caps a transaction at maxGroupEvents but never splits a request', async () => {
-    const committer = new GroupCommitter(store, { maxGroupEvents: 50, maxQueuedEvents: 10_000 });
+    const committer = new GroupCommitter(store, { ...DEFAULT_GROUP_COMMIT, maxGroupEvents: 50 });
     store.groups.length = 0;
     const batch = Array.from({ length: 70 }, (_, n) => event('ws_cap', n));
     await Promise.all([
@@ -59,7 +77,7 @@ await describeEachEngine('group commit', (engine) => {
   });
 
   it('refuses with 503 past the queue bound instead of growing memory', async () => {
-    const committer = new GroupCommitter(store, { maxGroupEvents: 10, maxQueuedEvents: 10 });
+    const committer = new GroupCommitter(store, { ...DEFAULT_GROUP_COMMIT, maxGroupEvents: 10, maxQueuedEvents: 10 });
     store.hold();
     const accepted = committer.submit(Array.from({ length: 10 }, (_, n) => event('ws_bound', n)));
     await assert.rejects(committer.submit([event('ws_bound', 10)]), ServiceUnavailableError);

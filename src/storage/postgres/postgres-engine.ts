@@ -1,8 +1,9 @@
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from '../sql/database.js';
 import type { SqlEngine } from '../sql/sql-engine.js';
 import { discardBrokenClients } from './discard-broken-clients.js';
+import { PostgresEventWriter } from './postgres-event-writer.js';
 import { postgresMigrations } from './migrations.js';
 import { postgresJsonField } from './postgres-json-field.js';
 
@@ -13,9 +14,6 @@ export interface PostgresOptions {
   connectTimeoutMs?: number;
   queryTimeoutMs?: number;
 }
-
-/** Any fixed number: every instance's write transactions queue on this advisory lock. */
-const WRITE_LOCK_KEY = 0x5e551014;
 
 /** Connection lost (08), resources (53), operator intervention (57), serialization (40), system (58). */
 const TRANSIENT_SQLSTATE = /^(08|53|57|40|58)/;
@@ -38,17 +36,15 @@ export function openPostgresEngine(connectionString: string, options: PostgresOp
   });
   pool.on('error', (error) => options.onIdleClientError?.(error));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardBrokenClients(pool) }) });
+  const writer = new PostgresEventWriter(pool);
 
   return {
     db,
     migrations: postgresMigrations,
-    // Event ids come from a sequence at insert time; taking this lock first makes them
-    // follow commit order across instances, which keyset pagination relies on.
-    serializeWrites: async (trx) => {
-      await sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`.execute(trx);
-    },
-    now: () => sql`date_trunc('milliseconds', clock_timestamp())`,
-    encodeData: (data) => JSON.stringify(data),
+    insertEvents: (events) => writer.insertEvents(events),
+    // Writers queue on one lock anyway; one group at a time lets the next one grow
+    // (measured: 1 in flight beat 2 and 3 by about 10%).
+    writeConcurrency: 1,
     decodeData: (raw) => raw as Record<string, unknown>,
     encodeTime: (time) => time,
     decodeTime: (raw) => (raw as Date).toISOString(),

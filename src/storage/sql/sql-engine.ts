@@ -1,5 +1,5 @@
-import type { Expression, Kysely, Migration, SqlBool, Transaction } from 'kysely';
-import type { JsonScalar } from '../types.js';
+import type { Expression, Kysely, Migration, SqlBool } from 'kysely';
+import type { JsonScalar, NewEvent } from '../types.js';
 import type { Database } from './database.js';
 
 /**
@@ -11,11 +11,13 @@ export interface SqlEngine {
   readonly db: Kysely<Database>;
   /** Ordered by key ("001_initial", "002_…"); never edited once released. */
   readonly migrations: Readonly<Record<string, Migration>>;
-  /** Runs first in every write transaction, so that event ids follow commit order across writers. */
-  serializeWrites(trx: Transaction<Database>): Promise<void>;
-  /** The database's clock, as stored in events.created_at. */
-  now(): Expression<unknown>;
-  encodeData(data: Record<string, unknown>): unknown;
+  /**
+   * Stores a group of events in one transaction (see EventStore.insertEvents). Each engine
+   * writes its own way, for speed; both assign event ids in commit order.
+   */
+  insertEvents(events: readonly NewEvent[]): Promise<void>;
+  /** How many insertEvents calls are worth running at once (see EventStore.writeConcurrency). */
+  readonly writeConcurrency: number;
   decodeData(raw: unknown): Record<string, unknown>;
   encodeTime(time: Date): unknown;
   /** ISO 8601 with milliseconds, e.g. "2025-10-27T15:30:45.123Z". */

@@ -1,16 +1,15 @@
-import { Migrator, type Transaction } from 'kysely';
+import { Migrator } from 'kysely';
 import { StoreUnavailableError, type EventQuery, type EventStore, type NewEvent, type StoredEvent } from '../types.js';
-import type { Database } from './database.js';
 import { selectEvents } from './select-events.js';
 import type { SqlEngine } from './sql-engine.js';
-import { assignStudents, planStudents } from './student-links.js';
-
-/** Rows per INSERT statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
-const INSERT_CHUNK = 1000;
 
 /** The EventStore over any SqlEngine: one query path for every engine. */
 export class SqlEventStore implements EventStore {
-  constructor(private readonly engine: SqlEngine) {}
+  readonly writeConcurrency: number;
+
+  constructor(private readonly engine: SqlEngine) {
+    this.writeConcurrency = engine.writeConcurrency;
+  }
 
   async migrate(): Promise<void> {
     const migrator = new Migrator({
@@ -21,35 +20,9 @@ export class SqlEventStore implements EventStore {
     if (error !== undefined) throw this.classify(error);
   }
 
-  async insertEvents(events: readonly NewEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await this.guard(() => this.engine.db.transaction().execute(async (trx) => {
-      await this.engine.serializeWrites(trx);
-      const plan = planStudents(events);
-      const studentIds = await upsertStudents(trx, plan.students);
-      const sessionLinks = await readSessionLinks(trx, plan.tokens);
-      const { studentOf, changedLinks } = assignStudents(events, studentIds, sessionLinks);
-      await writeSessionLinks(trx, changedLinks);
-      await this.insertRows(trx, events, studentOf);
-    }));
-  }
-
-  private async insertRows(trx: Transaction<Database>, events: readonly NewEvent[], studentOf: Array<number | null>) {
-    const rows = events.map((event, i) => ({
-      student_id: studentOf[i] ?? null,
-      session_token: event.sessionToken,
-      event_type: event.eventType,
-      event_data: this.engine.encodeData(event.eventData),
-      created_at: this.engine.now(),
-      client_event_id: event.eventId ?? null,
-    }));
-    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-      await trx
-        .insertInto('events')
-        .values(rows.slice(start, start + INSERT_CHUNK))
-        .onConflict((oc) => oc.column('client_event_id').doNothing())
-        .execute();
-    }
+  insertEvents(events: readonly NewEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return this.guard(() => this.engine.insertEvents(events));
   }
 
   async queryEvents(query: EventQuery): Promise<StoredEvent[]> {
@@ -84,49 +57,4 @@ export class SqlEventStore implements EventStore {
   private classify(error: unknown): unknown {
     return this.engine.isTransient(error) ? new StoreUnavailableError(error) : error;
   }
-}
-
-/** Creates missing students, updates changed names; returns email → student_id. */
-async function upsertStudents(trx: Transaction<Database>, students: ReadonlyMap<string, string | null>) {
-  const ids = new Map<string, number>();
-  if (students.size === 0) return ids;
-  const rows = [...students].sort(([a], [b]) => a.localeCompare(b)).map(([email, name]) => ({ email, name }));
-  await trx
-    .insertInto('students')
-    .values(rows)
-    .onConflict((oc) =>
-      oc
-        .column('email')
-        .doUpdateSet((eb) => ({ name: eb.ref('excluded.name') }))
-        .where((eb) =>
-          eb.and([eb('excluded.name', 'is not', null), eb('students.name', 'is distinct from', eb.ref('excluded.name'))]),
-        ),
-    )
-    .execute();
-  const found = await trx
-    .selectFrom('students')
-    .select(['student_id', 'email'])
-    .where('email', 'in', [...students.keys()])
-    .execute();
-  for (const row of found) ids.set(row.email, Number(row.student_id));
-  return ids;
-}
-
-async function readSessionLinks(trx: Transaction<Database>, tokens: string[]) {
-  const rows = await trx
-    .selectFrom('sessions')
-    .select(['session_token', 'student_id'])
-    .where('session_token', 'in', tokens)
-    .execute();
-  return new Map(rows.map((row) => [row.session_token, Number(row.student_id)]));
-}
-
-async function writeSessionLinks(trx: Transaction<Database>, links: ReadonlyMap<string, number>) {
-  if (links.size === 0) return;
-  const rows = [...links].sort(([a], [b]) => a.localeCompare(b));
-  await trx
-    .insertInto('sessions')
-    .values(rows.map(([session_token, student_id]) => ({ session_token, student_id })))
-    .onConflict((oc) => oc.column('session_token').doUpdateSet((eb) => ({ student_id: eb.ref('excluded.student_id') })))
-    .execute();
 }

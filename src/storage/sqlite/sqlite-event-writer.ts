@@ -1,0 +1,96 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { NewEvent } from '../types.js';
+import { StudentCache, type KnownStudent } from '../sql/student-cache.js';
+import { assignStudents, planStudents } from '../sql/student-links.js';
+
+/** Session links kept; past this the cache starts over. */
+const LINKS_LIMIT = 50_000;
+
+/** What a transaction learned, applied to the caches only once it has committed. */
+interface Learned {
+  students: Map<string, KnownStudent>;
+  links: Map<string, number | null>;
+}
+
+/**
+ * Writes a group of events with prepared statements in one IMMEDIATE transaction.
+ * This writer is the only one of its database file, so it can remember students and
+ * session links instead of reading them back for every group (what a transaction
+ * learns is remembered only once it has committed).
+ */
+export class SqliteEventWriter {
+  private readonly upsertStudent: Statement<[string, string | null]>;
+  private readonly selectStudent: Statement<[string], KnownStudent>;
+  private readonly selectLink: Statement<[string], { student_id: number }>;
+  private readonly upsertLink: Statement<[string, number]>;
+  private readonly insertEvent: Statement<[number | null, string, string, string, string, string | null]>;
+  private readonly writeGroup: (events: readonly NewEvent[]) => Learned;
+  private readonly students = new StudentCache();
+  private readonly links = new Map<string, number | null>();
+
+  constructor(db: Database) {
+    this.upsertStudent = db.prepare(`
+      INSERT INTO students (email, name) VALUES (?, ?)
+      ON CONFLICT (email) DO UPDATE SET name = excluded.name
+      WHERE excluded.name IS NOT NULL AND students.name IS NOT excluded.name`);
+    this.selectStudent = db.prepare('SELECT student_id AS id, name FROM students WHERE email = ?');
+    this.selectLink = db.prepare('SELECT student_id FROM sessions WHERE session_token = ?');
+    this.upsertLink = db.prepare(`
+      INSERT INTO sessions (session_token, student_id) VALUES (?, ?)
+      ON CONFLICT (session_token) DO UPDATE SET student_id = excluded.student_id`);
+    this.insertEvent = db.prepare(`
+      INSERT INTO events (student_id, session_token, event_type, event_data, created_at, client_event_id)
+      VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (client_event_id) DO NOTHING`);
+    const transaction = db.transaction((events: readonly NewEvent[]) => this.write(events));
+    this.writeGroup = (events) => transaction.immediate(events);
+  }
+
+  insertEvents(events: readonly NewEvent[]): void {
+    const learned = this.writeGroup(events);
+    this.students.remember(learned.students);
+    if (this.links.size + learned.links.size > LINKS_LIMIT) this.links.clear();
+    for (const [token, link] of learned.links) this.links.set(token, link);
+  }
+
+  private write(events: readonly NewEvent[]): Learned {
+    const learned: Learned = { students: new Map(), links: new Map() };
+    const plan = planStudents(events);
+    const studentIds = new Map<string, number>();
+    for (const [email, name] of plan.students) studentIds.set(email, this.student(email, name, learned).id);
+    const links = new Map<string, number>();
+    for (const token of plan.tokens) {
+      const link = this.link(token, learned);
+      if (link !== null) links.set(token, link);
+    }
+    const { studentOf, changedLinks } = assignStudents(events, studentIds, links);
+    for (const [token, studentId] of changedLinks) {
+      this.upsertLink.run(token, studentId);
+      learned.links.set(token, studentId);
+    }
+    const createdAt = new Date().toISOString();
+    events.forEach((event, i) => {
+      const data = JSON.stringify(event.eventData);
+      this.insertEvent.run(studentOf[i] ?? null, event.sessionToken, event.eventType, data, createdAt, event.eventId ?? null);
+    });
+    return learned;
+  }
+
+  private student(email: string, name: string | null, learned: Learned): KnownStudent {
+    const known = this.students.current(email, name);
+    if (known !== undefined) return known;
+    this.upsertStudent.run(email, name);
+    const stored = this.selectStudent.get(email);
+    if (stored === undefined) throw new Error(`student ${email} vanished inside its own transaction`);
+    learned.students.set(email, stored);
+    return stored;
+  }
+
+  private link(token: string, learned: Learned): number | null {
+    const known = this.links.get(token);
+    if (known !== undefined) return known;
+    const stored = this.selectLink.get(token)?.student_id ?? null;
+    learned.links.set(token, stored);
+    return stored;
+  }
+}
