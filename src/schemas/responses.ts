@@ -19,7 +19,7 @@ export const StoredEventSchema = Type.Object({
   event_id: Type.Integer(),
   session_token: Type.String(),
   event_type: Type.String(),
-  event_data: Type.Record(Type.String(), Type.Unknown()),
+  event_data: Type.Unknown({ description: 'The event’s JSON object, as sent.' }),
   created_at: Type.String({ format: 'date-time' }),
   student_email: Type.Union([Type.String(), Type.Null()]),
   student_name: Type.Union([Type.String(), Type.Null()]),
