@@ -6,11 +6,21 @@ export interface GroupCommitOptions {
   maxGroupEvents: number;
   /** Events waiting for a commit; past this, new requests are refused with 503. */
   maxQueuedEvents: number;
+  /** Request bytes waiting for a commit; past this, likewise. */
+  maxQueuedBytes: number;
+  /** After the database failed, how long new requests are refused at once instead of queued. */
+  failFastMs: number;
   /** Groups handed to the store at once; past this, requests wait here and form larger groups. */
   maxInFlight: number;
 }
 
-export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxGroupEvents: 1000, maxQueuedEvents: 20_000, maxInFlight: 2 };
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = {
+  maxGroupEvents: 1000,
+  maxQueuedEvents: 20_000,
+  maxQueuedBytes: 64 * 1024 * 1024,
+  failFastMs: 1000,
+  maxInFlight: 1,
+};
 
 /** The defaults, with as many groups in flight as the store can use. */
 export function groupCommitFor(store: EventStore): GroupCommitOptions {
@@ -19,6 +29,7 @@ export function groupCommitFor(store: EventStore): GroupCommitOptions {
 
 interface Pending {
   events: readonly NewEvent[];
+  bytes: number;
   resolve: () => void;
   reject: (error: unknown) => void;
   /** Commit in a transaction of its own (a retry after its group failed). */
@@ -37,6 +48,8 @@ interface Pending {
 export class GroupCommitter {
   private queue: Pending[] = [];
   private queuedEvents = 0;
+  private queuedBytes = 0;
+  private failingUntil = 0;
   private inFlight = 0;
   private scheduled = false;
   private closing = false;
@@ -47,16 +60,24 @@ export class GroupCommitter {
     private readonly options: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
   ) {}
 
-  submit(events: readonly NewEvent[]): Promise<void> {
-    if (this.closing) return Promise.reject(new ServiceUnavailableError('the service is shutting down'));
-    if (this.queuedEvents + events.length > this.options.maxQueuedEvents) {
-      return Promise.reject(new ServiceUnavailableError('too many events waiting to be stored; retry shortly'));
-    }
+  /** `bytes`: the request's size, for the memory bound (estimated when unknown). */
+  submit(events: readonly NewEvent[], bytes = events.length * 1024): Promise<void> {
+    const refusal = this.refusal(events.length, bytes);
+    if (refusal !== null) return Promise.reject(refusal);
     return new Promise((resolve, reject) => {
-      this.queue.push({ events, resolve, reject });
+      this.queue.push({ events, bytes, resolve, reject });
       this.queuedEvents += events.length;
+      this.queuedBytes += bytes;
       this.schedule();
     });
+  }
+
+  private refusal(events: number, bytes: number): ServiceUnavailableError | null {
+    if (this.closing) return new ServiceUnavailableError('the service is shutting down');
+    if (Date.now() < this.failingUntil) return new ServiceUnavailableError('database unavailable; retry shortly');
+    const full =
+      this.queuedEvents + events > this.options.maxQueuedEvents || this.queuedBytes + bytes > this.options.maxQueuedBytes;
+    return full ? new ServiceUnavailableError('too many events waiting to be stored; retry shortly') : null;
   }
 
   /** Refuses new events and resolves once every queued one has been committed or refused. */
@@ -102,24 +123,32 @@ export class GroupCommitter {
     const events = group.flatMap((pending) => pending.events);
     this.inFlight += 1;
     this.store.insertEvents(events).then(
-      () => this.finish(group, events.length, null),
-      (error: unknown) => this.finish(group, events.length, error),
+      () => this.finish(group, null),
+      (error: unknown) => this.finish(group, error),
     );
   }
 
   /** Starts the next group before answering this one, so the database never waits on our replies. */
-  private finish(group: Pending[], eventCount: number, error: unknown): void {
+  private finish(group: Pending[], error: unknown): void {
     this.inFlight -= 1;
-    this.queuedEvents -= eventCount;
-    if (error !== null && !(error instanceof StoreUnavailableError) && group.length > 1) {
+    let answered = group;
+    if (error instanceof StoreUnavailableError) {
+      // The database is down or busy: what waits here would fail the same way, only
+      // later. Answer it now, and for a moment refuse new requests at once.
+      this.failingUntil = Date.now() + this.options.failFastMs;
+      answered = [...group, ...this.queue.splice(0)];
+    } else if (error !== null && group.length > 1) {
       // Not the database's state but something in this group: retry each request alone,
       // so one bad request cannot sink the others.
       this.queue.unshift(...group.map((pending) => ({ ...pending, alone: true })));
-      this.queuedEvents += eventCount;
-      group = [];
+      answered = [];
+    }
+    for (const pending of answered) {
+      this.queuedEvents -= pending.events.length;
+      this.queuedBytes -= pending.bytes;
     }
     this.startCommits();
-    for (const pending of group) {
+    for (const pending of answered) {
       if (error === null) pending.resolve();
       else pending.reject(error);
     }

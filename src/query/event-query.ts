@@ -1,3 +1,4 @@
+import { BadRequestError } from '../errors.js';
 import { DEFAULT_LIMIT, type EventQueryString } from '../schemas/event-query.js';
 import type { EventQuery } from '../storage/types.js';
 import { decodeCursor } from './cursor.js';
@@ -10,11 +11,21 @@ export function toEventQuery(qs: EventQueryString): EventQuery {
     sessionToken: qs.sessionToken,
     studentEmail: qs.studentEmail?.toLowerCase(),
     eventType: qs.eventType,
-    since: qs.since === undefined ? undefined : new Date(qs.since),
-    until: qs.until === undefined ? undefined : new Date(qs.until),
+    since: instant('since', qs.since),
+    until: instant('until', qs.until),
     dataFilters: parseDataFilters(qs),
     order,
     afterEventId: qs.cursor === undefined ? undefined : decodeCursor(qs.cursor, order),
     limit: qs.limit ?? DEFAULT_LIMIT,
   };
+}
+
+/** The schema's date-time format admits what Date cannot represent, such as a leap second. */
+function instant(name: string, text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const time = new Date(text);
+  if (Number.isNaN(time.getTime())) {
+    throw new BadRequestError('invalid_request', `querystring/${name} is not a representable instant`);
+  }
+  return time;
 }

@@ -38,7 +38,8 @@ export const sessionLogRoutes: FastifyPluginAsyncTypebox<SessionLogRouteOptions>
     },
     async (request) => {
       const events = toNewEvents(request.body);
-      await options.committer.submit(events);
+      const bytes = Number(request.headers['content-length']) || undefined;
+      await options.committer.submit(events, bytes);
       return { success: true as const, message: 'Event logged successfully', count: events.length };
     },
   );

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { EVENT_DATA_LIMITS } from './json-guard.js';
-import { EventType, PlainText, SessionToken, StudentEmail } from './text.js';
+import { ERROR_HINT, EventType, PlainText, SessionToken, StudentEmail } from './text.js';
 
 /** Ajv keyword (registered by the validator compiler) that applies JsonLimits. */
 export const JSON_LIMITS_KEYWORD = 'x-json-limits';
@@ -18,7 +18,12 @@ export const EventInput = Type.Object(
       [JSON_LIMITS_KEYWORD]: EVENT_DATA_LIMITS,
     }),
     eventId: Type.Optional(
-      Type.String({ format: 'uuid', description: 'Client-chosen id: a retry with the same id is stored once.' }),
+      Type.String({
+        // Not format: 'uuid', which also admits a "urn:uuid:" prefix: one spelling per id.
+        pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+        description: 'Client-chosen UUID: a retry with the same id is stored once.',
+        [ERROR_HINT]: 'must be a UUID such as 0190b6a4-3c1e-7d3a-9f2b-1a2b3c4d5e6f',
+      }),
     ),
   },
   { additionalProperties: false },

@@ -4,8 +4,11 @@ import { ERROR_HINT, EventType, PlainText, SessionToken, StudentEmail } from './
 export const MAX_LIMIT = 1000;
 export const DEFAULT_LIMIT = 100;
 
-/** `data.<key>[.<key>…]`: a filter on a field of event_data. */
-export const DATA_FILTER_KEY = '^data\\.[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$';
+/**
+ * `data.<key>[.<key>…]`: a filter on a field of event_data. Keys start with a letter or
+ * `_`: an all-digit key would be an array index on PostgreSQL and an object key on SQLite.
+ */
+export const DATA_FILTER_KEY = '^data\\.[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$';
 
 const JSON_NUMBER = '-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?';
 const FilterValue = Type.Intersect(

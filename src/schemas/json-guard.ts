@@ -46,7 +46,8 @@ function findShapeProblem(value: unknown, limits: JsonLimits): string | null {
   return null;
 }
 
-function textProblem(text: string): string | null {
+/** Why a string cannot be stored and read back exactly on every engine, or null. */
+export function textProblem(text: string): string | null {
   if (text.includes('\u0000')) return 'contains a NUL character (\\u0000), which cannot be stored';
   if (!text.isWellFormed()) return 'contains an unpaired UTF-16 surrogate';
   return null;

@@ -1,12 +1,13 @@
 import type { EventStore, NewEvent } from '../../src/storage/types.js';
 
 /**
- * A real store that records each transaction's size, and can hold commits at a gate
- * so a test decides when the database "finishes" writing.
+ * A real store that records each transaction's size, can hold commits at a gate so a
+ * test decides when the database "finishes" writing, and can fail one transaction.
  */
 export class CountingStore implements EventStore {
   readonly groups: number[] = [];
   private gate: Promise<void> | null = null;
+  private failure: Error | null = null;
   private openGate: (() => void) | null = null;
 
   readonly writeConcurrency: number;
@@ -21,6 +22,11 @@ export class CountingStore implements EventStore {
     });
   }
 
+  /** The next transaction fails with `error` (as the real store does when the database is down). */
+  failNext(error: Error): void {
+    this.failure = error;
+  }
+
   release(): void {
     this.openGate?.();
     this.gate = null;
@@ -29,6 +35,9 @@ export class CountingStore implements EventStore {
   async insertEvents(events: readonly NewEvent[]): Promise<void> {
     this.groups.push(events.length);
     if (this.gate !== null) await this.gate;
+    const failure = this.failure;
+    this.failure = null;
+    if (failure !== null) throw failure;
     await this.inner.insertEvents(events);
   }
 

@@ -34,6 +34,7 @@ const REFUSED: Array<[string, unknown, number, string?]> = [
   ['an empty email', { ...valid, studentEmail: '' }, 400],
   ['studentName as a number', { ...valid, studentName: 7 }, 400],
   ['eventId that is not a UUID', { ...valid, eventId: 'abc' }, 400],
+  ['eventId as a URN', { ...valid, eventId: 'urn:uuid:0190b6a4-3c1e-7d3a-9f2b-1a2b3c4d5e6f' }, 400],
   ['an unknown field', { ...valid, sesionToken: 'typo' }, 400],
   ['NUL in event data', { ...valid, eventData: { message: 'a\u0000b' } }, 400],
   ['NUL in an event data key', { ...valid, eventData: { 'a\u0000': 1 } }, 400],

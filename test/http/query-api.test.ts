@@ -91,6 +91,12 @@ await describeEachEngine('query API', (engine) => {
     ['sessionToken=ws_%00', 'sessionToken'],
     ['sessionToken=a&sessionToken=b', 'sessionToken'],
     ['studentEmail=nope', 'studentEmail'],
+    ['since=2025-10-27T23:59:60Z', 'since'],
+    ['data.x=%22%5Cu0000%22', 'data.x'],
+    ['data.x=%22%5Cud800%22', 'data.x'],
+    ['data.n=1e400', 'data.n'],
+    ['data.n=gt:-1e400', 'data.n'],
+    ['data.items.0.code=E42', 'data.items.0.code'],
   ];
   for (const [qs, named] of BAD_QUERIES) {
     it(`refuses ?${qs} with a 400 naming ${named}`, async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { ServiceUnavailableError } from '../../src/errors.js';
 import { DEFAULT_GROUP_COMMIT, GroupCommitter } from '../../src/ingest/group-commit.js';
-import type { NewEvent } from '../../src/storage/types.js';
+import { StoreUnavailableError, type NewEvent } from '../../src/storage/types.js';
 import { CountingStore } from '../helpers/counting-store.js';
 import { describeEachEngine } from '../helpers/each-engine.js';
 import { readPage, startApp, type RunningApp } from '../helpers/test-app.js';
@@ -136,5 +136,27 @@ await describeEachEngine('concurrent ingest over HTTP', (engine) => {
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { success: true, message: 'Event logged successfully', count: 300 });
     assert.equal((await readPage(await app.get('sessionToken=ws_batch&limit=1000'))).count, 300);
+  });
+});
+
+await describeEachEngine('group commit when the database fails', (engine) => {
+  let store: CountingStore;
+  before(async () => {
+    store = new CountingStore(await (await engine.createDatabase()).openStore());
+  });
+  after(() => store.close());
+
+  it('answers everything queued at once, then refuses new requests for a moment', async () => {
+    const committer = new GroupCommitter(store, { ...DEFAULT_GROUP_COMMIT, failFastMs: 200 });
+    store.failNext(new StoreUnavailableError(new Error('connection refused')));
+    const outcome = (n: number) => committer.submit([event('ws_fail', n)]).then(() => 'stored', () => 'refused');
+    const first = outcome(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    const outcomes = await Promise.all([first, ...Array.from({ length: 10 }, (_, n) => outcome(n + 1))]);
+    assert.deepEqual([...new Set(outcomes)], ['refused']);
+    assert.equal(store.groups.length, 1, 'the queued requests were answered without trying the database again');
+    await assert.rejects(committer.submit([event('ws_fail', 99)]), ServiceUnavailableError);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await committer.submit([event('ws_fail', 100)]);
   });
 });

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { EventQuery, EventStore, NewEvent } from '../../src/storage/types.js';
+import { deleteStudent } from '../helpers/delete-student.js';
 import { describeEachEngine } from '../helpers/each-engine.js';
 
 const query = (q: Partial<EventQuery>): EventQuery => ({ dataFilters: [], order: 'desc', limit: 100, ...q });
@@ -158,5 +159,27 @@ await describeEachEngine('event store', (engine) => {
 
   it('answers a trivial query when healthy', async () => {
     await store.ping();
+  });
+});
+
+await describeEachEngine('event store after a student is deleted', (engine) => {
+  let database: Awaited<ReturnType<typeof engine.createDatabase>>;
+  let store: EventStore;
+  before(async () => {
+    database = await engine.createDatabase();
+    store = await database.openStore();
+  });
+  after(() => store.close());
+
+  it('stores the student’s next events, though it remembered them', async () => {
+    await store.insertEvents([event('ws_gone', { n: 1 }, { studentEmail: 'gone@example.com' })]);
+    await deleteStudent(database.url, 'gone@example.com');
+    await store.insertEvents([event('ws_gone', { n: 2 }, { studentEmail: 'gone@example.com' })]);
+    await store.insertEvents([event('ws_gone', { n: 3 })]);
+    const events = await store.queryEvents(query({ sessionToken: 'ws_gone', order: 'asc' }));
+    assert.deepEqual(events.map((e) => [e.event_data.n, e.student_email]), [
+      [2, 'gone@example.com'],
+      [3, 'gone@example.com'],
+    ]);
   });
 });

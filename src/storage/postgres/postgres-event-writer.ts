@@ -4,6 +4,8 @@ import { planStudents } from '../sql/student-links.js';
 import type { NewEvent } from '../types.js';
 import { insertEventsStatement } from './insert-events-statement.js';
 
+const FOREIGN_KEY_VIOLATION = '23503';
+
 /**
  * One statement per group. Students this process already knows are passed by id, so a
  * class in full swing writes only events; new students are upserted in the same statement.
@@ -14,6 +16,16 @@ export class PostgresEventWriter {
   constructor(private readonly pool: pg.Pool) {}
 
   async insertEvents(events: readonly NewEvent[]): Promise<void> {
+    try {
+      await this.write(events);
+    } catch (error) {
+      // A remembered student deleted meanwhile: the same group goes through with fresh upserts.
+      if ((error as { code?: string }).code !== FOREIGN_KEY_VIOLATION) throw error;
+      await this.write(events);
+    }
+  }
+
+  private async write(events: readonly NewEvent[]): Promise<void> {
     const known = new Map<string, KnownStudent>();
     const upserts = new Map<string, string | null>();
     for (const [email, name] of planStudents(events).students) {
@@ -27,7 +39,7 @@ export class PostgresEventWriter {
       );
       this.cache.remember(new Map(result.rows.map((row) => [row.email, { id: Number(row.student_id), name: row.name }])));
     } catch (error) {
-      // Whatever went wrong, do not trust what we remembered (a student may be gone).
+      // Whatever went wrong, do not trust what we remembered.
       this.cache.clear();
       throw error;
     }

@@ -47,7 +47,17 @@ export class SqliteEventWriter {
   }
 
   insertEvents(events: readonly NewEvent[]): void {
-    const learned = this.writeGroup(events);
+    let learned: Learned;
+    try {
+      learned = this.writeGroup(events);
+    } catch (error) {
+      // Whatever went wrong, do not trust what we remembered; if a remembered student
+      // was deleted meanwhile, the same group goes through with fresh lookups.
+      this.students.clear();
+      this.links.clear();
+      if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') throw error;
+      learned = this.writeGroup(events);
+    }
     this.students.remember(learned.students);
     if (this.links.size + learned.links.size > LINKS_LIMIT) this.links.clear();
     for (const [token, link] of learned.links) this.links.set(token, link);

@@ -22,57 +22,63 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+/** One worker and the writes it has not answered yet. */
+interface WriteWorker {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
 /**
  * The SQLite write connection, on its own thread. Started on first use (after the
- * migrations); restarted on the next write if it ever dies.
+ * migrations); started again on the next write if it ever dies.
  */
 export class SqliteWriteThread {
-  /** The worker merges whatever is queued into its next transaction: send groups as they form. */
-  readonly concurrency = 16;
-  private worker: Worker | null = null;
-  private readonly pending = new Map<number, Pending>();
+  /** One group committing, the next already queued in the worker: it never waits for us. */
+  readonly concurrency = 2;
+  private current: WriteWorker | null = null;
+  private closed = false;
   private nextId = 1;
 
   constructor(private readonly file: string) {}
 
   insertEvents(events: readonly NewEvent[]): Promise<void> {
-    const worker = (this.worker ??= this.start());
+    if (this.closed) return Promise.reject(new StoreUnavailableError('the store is closed'));
+    const { worker, pending } = (this.current ??= this.start());
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      pending.set(id, { resolve, reject });
       worker.postMessage({ kind: 'insert', id, events } satisfies WriteRequest);
     });
   }
 
+  /** Resolves once the writes already sent are answered and the connection is closed. */
   async close(): Promise<void> {
-    const worker = this.worker;
-    if (worker === null) return;
-    this.worker = null;
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
-    worker.postMessage({ kind: 'close' } satisfies WriteRequest);
+    this.closed = true;
+    const current = this.current;
+    if (current === null) return;
+    const exited = new Promise((resolve) => current.worker.once('exit', resolve));
+    current.worker.postMessage({ kind: 'close' } satisfies WriteRequest);
     await exited;
   }
 
-  private start(): Worker {
-    const worker = new Worker(workerEntry(), { workerData: { file: this.file } });
-    worker.on('message', (reply: WriteReply) => this.settle(reply));
-    worker.on('error', (error) => this.failAll(error));
-    worker.on('exit', () => {
-      if (this.worker === worker) this.worker = null;
-      this.failAll(new Error('the SQLite write thread stopped'));
+  private start(): WriteWorker {
+    const started: WriteWorker = { worker: new Worker(workerEntry(), { workerData: { file: this.file } }), pending: new Map() };
+    const { worker, pending } = started;
+    worker.on('message', (reply: WriteReply) => {
+      const waiting = pending.get(reply.id);
+      pending.delete(reply.id);
+      if (reply.error === undefined) waiting?.resolve();
+      else waiting?.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
     });
-    return worker;
-  }
-
-  private settle(reply: WriteReply): void {
-    const pending = this.pending.get(reply.id);
-    this.pending.delete(reply.id);
-    if (reply.error === undefined) pending?.resolve();
-    else pending?.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
-  }
-
-  private failAll(cause: unknown): void {
-    for (const pending of this.pending.values()) pending.reject(new StoreUnavailableError(cause));
-    this.pending.clear();
+    const failAll = (cause: unknown) => {
+      for (const waiting of pending.values()) waiting.reject(new StoreUnavailableError(cause));
+      pending.clear();
+    };
+    worker.on('error', failAll);
+    worker.on('exit', () => {
+      if (this.current === started) this.current = null;
+      failAll(new Error('the SQLite write thread stopped'));
+    });
+    return started;
   }
 }

@@ -1,0 +1,52 @@
+// Two instances writing the same session at once: each sees what the other committed.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { createStore } from '../../src/storage/index.js';
+import type { EventStore } from '../../src/storage/types.js';
+import { ENGINES } from '../helpers/engines.js';
+import { postgresAvailable } from '../helpers/postgres.js';
+
+const WRITE_LOCK_KEY = 1582665748;
+
+await describe('PostgreSQL instances sharing a database', { skip: (await postgresAvailable()) ? false : 'postgres unreachable' }, () => {
+  let url: string;
+  let a: EventStore;
+  let b: EventStore;
+  let admin: pg.Client;
+  before(async () => {
+    url = (await ENGINES[1]!.createDatabase()).url;
+    a = createStore(url);
+    b = createStore(url);
+    admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+  });
+  after(async () => {
+    await a.close();
+    await b.close();
+    await admin.end();
+  });
+
+  const waiters = async () =>
+    Number((await admin.query<{ n: string }>("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rows[0]?.n);
+  const untilWaiters = async (n: number) => {
+    while ((await waiters()) < n) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+
+  it('links an anonymous event to the student another instance identified while it waited', async () => {
+    await admin.query('BEGIN');
+    await admin.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY]);
+    const identified = a.insertEvents([{ sessionToken: 'ws_shared', eventType: 'action', eventData: { n: 1 }, studentEmail: 'ann@example.com' }]);
+    await untilWaiters(1);
+    const anonymous = b.insertEvents([{ sessionToken: 'ws_shared', eventType: 'action', eventData: { n: 2 } }]);
+    await untilWaiters(2);
+    await admin.query('COMMIT');
+    await Promise.all([identified, anonymous]);
+
+    const events = await a.queryEvents({ sessionToken: 'ws_shared', dataFilters: [], order: 'asc', limit: 10 });
+    assert.deepEqual(events.map((e) => [e.event_data.n, e.student_email]), [
+      [1, 'ann@example.com'],
+      [2, 'ann@example.com'],
+    ]);
+  });
+});
