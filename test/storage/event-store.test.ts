@@ -183,3 +183,21 @@ await describeEachEngine('event store after a student is deleted', (engine) => {
     ]);
   });
 });
+
+await describeEachEngine('closing the event store', (engine) => {
+  it('commits the writes sent before close, and refuses writes after it', async () => {
+    const database = await engine.createDatabase();
+    const store = await database.openStore();
+    const writes = Array.from({ length: 5 }, (_, n) => store.insertEvents([event('ws_closing', { n })]));
+    const closed = store.close();
+    await Promise.all(writes);
+    await closed;
+    await assert.rejects(store.insertEvents([event('ws_closing', { n: 99 })]));
+
+    const reopened = await database.openStore();
+    const events = await reopened.queryEvents(query({ sessionToken: 'ws_closing', order: 'asc' }));
+    await reopened.close();
+    // Concurrent calls are not ordered among themselves (the committer orders requests).
+    assert.deepEqual(events.map((e) => Number(e.event_data.n)).sort(), [0, 1, 2, 3, 4]);
+  });
+});

@@ -51,7 +51,10 @@ export function openPostgresEngine(connectionString: string, options: PostgresOp
     decodeId: (raw) => Number(raw),
     jsonField: postgresJsonField,
     isTransient,
-    close: () => db.destroy(),
+    close: async () => {
+      await writer.close();
+      await db.destroy();
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { StudentCache, type KnownStudent } from '../sql/student-cache.js';
 import { planStudents } from '../sql/student-links.js';
-import type { NewEvent } from '../types.js';
+import { StoreUnavailableError, type NewEvent } from '../types.js';
 import { insertEventsStatement } from './insert-events-statement.js';
 
 const FOREIGN_KEY_VIOLATION = '23503';
@@ -12,10 +12,30 @@ const FOREIGN_KEY_VIOLATION = '23503';
  */
 export class PostgresEventWriter {
   private readonly cache = new StudentCache();
+  private readonly writing = new Set<Promise<void>>();
+  private closed = false;
 
   constructor(private readonly pool: pg.Pool) {}
 
-  async insertEvents(events: readonly NewEvent[]): Promise<void> {
+  insertEvents(events: readonly NewEvent[]): Promise<void> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError('the store is closed'));
+    const write = this.insertGroup(events);
+    const settled = write.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.writing.add(settled);
+    void settled.then(() => this.writing.delete(settled));
+    return write;
+  }
+
+  /** Refuses new writes and resolves once those under way have settled (before the pool ends). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.writing);
+  }
+
+  private async insertGroup(events: readonly NewEvent[]): Promise<void> {
     try {
       await this.write(events);
     } catch (error) {
