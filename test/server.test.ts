@@ -5,13 +5,21 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { createDatabase, dropDatabase, postgresAvailable } from './helpers/postgres.js';
 import { startServer, waitForHealth } from './helpers/server-process.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
 
-const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'session-log-server-'));
+const tempDirs: string[] = [];
+const tempDir = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'session-log-server-'));
+  tempDirs.push(dir);
+  return dir;
+};
+const removeTempDirs = () => {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+};
 const TOKEN = 'server-test-token-0123456789';
 
 await describe('configuration', { concurrency: true }, () => {
@@ -35,6 +43,7 @@ await describe('configuration', { concurrency: true }, () => {
 });
 
 await describe('instructor token', () => {
+  after(removeTempDirs);
   it('is generated at first start, kept in the data directory, and printed only then', async () => {
     const dir = tempDir();
     const env = { DATABASE_URL: `sqlite:${path.join(dir, 'events.db')}` };
@@ -62,6 +71,7 @@ await describe('instructor token', () => {
 });
 
 await describe('shutdown', () => {
+  after(removeTempDirs);
   it('drains on SIGTERM: every acknowledged event is in the file, exit code 0', async () => {
     const file = path.join(tempDir(), 'events.db');
     const server = startServer({ DATABASE_URL: `sqlite:${file}`, SESSION_LOG_ADMIN_TOKEN: TOKEN });

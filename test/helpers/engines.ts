@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after } from 'node:test';
 import { createStore } from '../../src/storage/index.js';
 import type { EventStore } from '../../src/storage/types.js';
 import { createDatabase, dropDatabase, postgresAvailable } from './postgres.js';
@@ -21,9 +20,16 @@ export interface TestEngine {
 }
 
 const cleanups: Array<() => Promise<void>> = [];
-after(async () => {
+
+/**
+ * Drops the databases and files made so far. Call it in each top-level suite's last
+ * `after` hook (describeEachEngine does): a file-level hook would run after the file's
+ * first suite already, when the later ones have not made theirs yet.
+ */
+export async function cleanUpDatabases(): Promise<void> {
   for (const cleanup of cleanups.splice(0)) await cleanup();
-});
+  template = undefined;
+}
 
 async function migratedStore(url: string): Promise<EventStore> {
   const store = createStore(url);

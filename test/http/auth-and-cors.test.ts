@@ -1,7 +1,7 @@
 // Reads need the instructor token; writes are public; only writes are open cross-origin.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ENGINES } from '../helpers/engines.js';
+import { cleanUpDatabases, ENGINES } from '../helpers/engines.js';
 import { ADMIN_TOKEN, startApp, type RunningApp } from '../helpers/test-app.js';
 
 const [sqlite] = ENGINES;
@@ -13,6 +13,7 @@ await describe('instructor credentials', () => {
     app = await startApp(await sqlite!.createDatabase());
   });
   after(() => app.close());
+  after(cleanUpDatabases);
 
   for (const [what, authorization] of [
     ['no credentials', undefined],
@@ -52,6 +53,7 @@ await describe('CORS', () => {
     await open.close();
     await restricted.close();
   });
+  after(cleanUpDatabases);
 
   const preflight = (app: RunningApp, origin: string, method: string) =>
     fetch(`${app.url}/api/session-log`, {

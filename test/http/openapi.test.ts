@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ENGINES } from '../helpers/engines.js';
+import { cleanUpDatabases, ENGINES } from '../helpers/engines.js';
 import { startApp, type RunningApp } from '../helpers/test-app.js';
 
 interface OpenApiDocument {
@@ -14,6 +14,7 @@ await describe('OpenAPI document', () => {
     app = await startApp(await ENGINES[0]!.createDatabase());
   });
   after(() => app.close());
+  after(cleanUpDatabases);
 
   it('describes the spec endpoints from the route schemas, with examples', async () => {
     const response = await fetch(`${app.url}/openapi.json`);

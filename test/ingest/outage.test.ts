@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { createStore } from '../../src/storage/index.js';
-import { ENGINES } from '../helpers/engines.js';
+import { cleanUpDatabases, ENGINES } from '../helpers/engines.js';
 import { postgresAvailable } from '../helpers/postgres.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { readPage, startApp, type RunningApp } from '../helpers/test-app.js';
@@ -77,6 +77,7 @@ await describe('PostgreSQL outage', { skip: (await postgresAvailable()) ? false 
     await app.close();
     await proxy.stop();
   });
+  after(cleanUpDatabases);
 
   it('keeps every acknowledged event through a server that goes down and comes back', async () => {
     let phase: 'before' | 'down' | 'after' | 'done' = 'before';
@@ -147,6 +148,7 @@ await describe('SQLite locked by another process', () => {
     app = await startApp(database);
   });
   after(() => app.close());
+  after(cleanUpDatabases);
 
   it('answers 503 with Retry-After while the lock is held, and recovers after', async () => {
     let phase: 'before' | 'locked' | 'done' = 'before';

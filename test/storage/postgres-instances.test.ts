@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { createStore } from '../../src/storage/index.js';
 import type { EventStore } from '../../src/storage/types.js';
-import { ENGINES } from '../helpers/engines.js';
+import { cleanUpDatabases, ENGINES } from '../helpers/engines.js';
 import { postgresAvailable } from '../helpers/postgres.js';
 
 const WRITE_LOCK_KEY = 1582665748;
@@ -26,6 +26,7 @@ await describe('PostgreSQL instances sharing a database', { skip: (await postgre
     await b.close();
     await admin.end();
   });
+  after(cleanUpDatabases);
 
   const waiters = async () =>
     Number((await admin.query<{ n: string }>("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).rows[0]?.n);
