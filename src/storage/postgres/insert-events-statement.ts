@@ -1,4 +1,4 @@
-import type { KnownStudent } from '../sql/student-cache.js';
+import type { KnownStudent } from '../sql/bounded-cache.js';
 import type { NewEvent } from '../types.js';
 
 /**

@@ -17,6 +17,7 @@ export interface PostgresOptions {
 
 /** Connection lost (08), resources (53), operator intervention (57), serialization (40), system (58). */
 const TRANSIENT_SQLSTATE = /^(08|53|57|40|58)/;
+const FOREIGN_KEY_VIOLATION = '23503';
 const CONNECTION_FAILURE = /connection|timeout|terminated|not queryable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT/i;
 
 export function openPostgresEngine(connectionString: string, options: PostgresOptions = {}): SqlEngine {
@@ -51,6 +52,7 @@ export function openPostgresEngine(connectionString: string, options: PostgresOp
     decodeId: (raw) => Number(raw),
     jsonField: postgresJsonField,
     isTransient,
+    isMissingReference: (error) => error instanceof pg.DatabaseError && error.code === FOREIGN_KEY_VIOLATION,
     close: async () => {
       await writer.close();
       await db.destroy();

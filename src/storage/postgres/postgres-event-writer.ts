@@ -1,17 +1,15 @@
 import type pg from 'pg';
-import { StudentCache, type KnownStudent } from '../sql/student-cache.js';
+import { BoundedCache, currentStudent, type KnownStudent } from '../sql/bounded-cache.js';
 import { planStudents } from '../sql/student-links.js';
 import { StoreUnavailableError, type NewEvent } from '../types.js';
 import { insertEventsStatement } from './insert-events-statement.js';
-
-const FOREIGN_KEY_VIOLATION = '23503';
 
 /**
  * One statement per group. Students this process already knows are passed by id, so a
  * class in full swing writes only events; new students are upserted in the same statement.
  */
 export class PostgresEventWriter {
-  private readonly cache = new StudentCache();
+  private readonly cache = new BoundedCache<string, KnownStudent>();
   private readonly writing = new Set<Promise<void>>();
   private closed = false;
 
@@ -19,7 +17,7 @@ export class PostgresEventWriter {
 
   insertEvents(events: readonly NewEvent[]): Promise<void> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the store is closed'));
-    const write = this.insertGroup(events);
+    const write = this.write(events);
     const settled = write.then(
       () => undefined,
       () => undefined,
@@ -35,21 +33,11 @@ export class PostgresEventWriter {
     await Promise.all(this.writing);
   }
 
-  private async insertGroup(events: readonly NewEvent[]): Promise<void> {
-    try {
-      await this.write(events);
-    } catch (error) {
-      // A remembered student deleted meanwhile: the same group goes through with fresh upserts.
-      if ((error as { code?: string }).code !== FOREIGN_KEY_VIOLATION) throw error;
-      await this.write(events);
-    }
-  }
-
   private async write(events: readonly NewEvent[]): Promise<void> {
     const known = new Map<string, KnownStudent>();
     const upserts = new Map<string, string | null>();
     for (const [email, name] of planStudents(events).students) {
-      const student = this.cache.current(email, name);
+      const student = currentStudent(this.cache, email, name);
       if (student === undefined) upserts.set(email, name);
       else known.set(email, student);
     }
@@ -59,7 +47,7 @@ export class PostgresEventWriter {
       );
       this.cache.remember(new Map(result.rows.map((row) => [row.email, { id: Number(row.student_id), name: row.name }])));
     } catch (error) {
-      // Whatever went wrong, do not trust what we remembered.
+      // Whatever went wrong, do not trust what we remembered (a student may be gone).
       this.cache.clear();
       throw error;
     }

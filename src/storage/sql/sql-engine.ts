@@ -13,7 +13,8 @@ export interface SqlEngine {
   readonly migrations: Readonly<Record<string, Migration>>;
   /**
    * Stores a group of events in one transaction (see EventStore.insertEvents). Each engine
-   * writes its own way, for speed; both assign event ids in commit order.
+   * writes its own way, for speed; both assign event ids in commit order. An engine that
+   * remembers students forgets them when a write fails.
    */
   insertEvents(events: readonly NewEvent[]): Promise<void>;
   /** How many insertEvents calls are worth running at once (see EventStore.writeConcurrency). */
@@ -27,6 +28,8 @@ export interface SqlEngine {
   jsonField(path: readonly string[]): JsonFieldPredicates;
   /** True for errors that pass: connection lost, timeout, database busy. */
   isTransient(error: unknown): boolean;
+  /** True for a foreign-key failure: a row the engine remembered was deleted meanwhile. */
+  isMissingReference(error: unknown): boolean;
   close(): Promise<void>;
 }
 

@@ -22,7 +22,16 @@ export class SqlEventStore implements EventStore {
 
   insertEvents(events: readonly NewEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    return this.guard(() => this.engine.insertEvents(events));
+    return this.guard(async () => {
+      try {
+        await this.engine.insertEvents(events);
+      } catch (error) {
+        // A student the engine remembered was deleted meanwhile; it has forgotten what it
+        // remembered, so the same group now goes through with fresh lookups.
+        if (!this.engine.isMissingReference(error)) throw error;
+        await this.engine.insertEvents(events);
+      }
+    });
   }
 
   async queryEvents(query: EventQuery): Promise<StoredEvent[]> {

@@ -4,6 +4,7 @@ import type { NewEvent } from '../types.js';
 export interface StudentPlan {
   /** email → name (the latest non-null name given in the group). */
   students: Map<string, string | null>;
+  /** The group's distinct session tokens. */
   tokens: string[];
 }
 
@@ -13,7 +14,7 @@ export function planStudents(events: readonly NewEvent[]): StudentPlan {
     if (event.studentEmail === undefined) continue;
     students.set(event.studentEmail, event.studentName ?? students.get(event.studentEmail) ?? null);
   }
-  return { students, tokens: [...new Set(events.map((e) => e.sessionToken))].sort() };
+  return { students, tokens: [...new Set(events.map((e) => e.sessionToken))] };
 }
 
 /**

@@ -29,6 +29,7 @@ export function openSqliteEngine(file: string): SqlEngine {
     decodeId: (raw) => raw as number,
     jsonField: sqliteJsonField,
     isTransient: isTransientSqliteError,
+    isMissingReference: (error) => (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY',
     close: async () => {
       await writes.close();
       await db.destroy();

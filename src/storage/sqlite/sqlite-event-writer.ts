@@ -1,10 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { NewEvent } from '../types.js';
-import { StudentCache, type KnownStudent } from '../sql/student-cache.js';
+import { BoundedCache, currentStudent, type KnownStudent } from '../sql/bounded-cache.js';
 import { assignStudents, planStudents } from '../sql/student-links.js';
-
-/** Session links kept; past this the cache starts over. */
-const LINKS_LIMIT = 50_000;
 
 /** What a transaction learned, applied to the caches only once it has committed. */
 interface Learned {
@@ -25,8 +22,8 @@ export class SqliteEventWriter {
   private readonly upsertLink: Statement<[string, number]>;
   private readonly insertEvent: Statement<[number | null, string, string, string, string, string | null]>;
   private readonly writeGroup: (events: readonly NewEvent[]) => Learned;
-  private readonly students = new StudentCache();
-  private readonly links = new Map<string, number | null>();
+  private readonly students = new BoundedCache<string, KnownStudent>();
+  private readonly links = new BoundedCache<string, number | null>();
 
   constructor(db: Database) {
     this.upsertStudent = db.prepare(`
@@ -51,16 +48,13 @@ export class SqliteEventWriter {
     try {
       learned = this.writeGroup(events);
     } catch (error) {
-      // Whatever went wrong, do not trust what we remembered; if a remembered student
-      // was deleted meanwhile, the same group goes through with fresh lookups.
+      // Whatever went wrong, do not trust what we remembered (a student may be gone).
       this.students.clear();
       this.links.clear();
-      if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') throw error;
-      learned = this.writeGroup(events);
+      throw error;
     }
     this.students.remember(learned.students);
-    if (this.links.size + learned.links.size > LINKS_LIMIT) this.links.clear();
-    for (const [token, link] of learned.links) this.links.set(token, link);
+    this.links.remember(learned.links);
   }
 
   private write(events: readonly NewEvent[]): Learned {
@@ -87,7 +81,7 @@ export class SqliteEventWriter {
   }
 
   private student(email: string, name: string | null, learned: Learned): KnownStudent {
-    const known = this.students.current(email, name);
+    const known = currentStudent(this.students, email, name);
     if (known !== undefined) return known;
     this.upsertStudent.run(email, name);
     const stored = this.selectStudent.get(email);
