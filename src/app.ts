@@ -8,6 +8,7 @@ import { registerOpenApi } from './http/openapi.js';
 import { validatorCompiler } from './http/validator-compiler.js';
 import { GroupCommitter, groupCommitFor, type GroupCommitOptions } from './ingest/group-commit.js';
 import { healthRoutes } from './routes/health.js';
+import { sdkRoutes, sdkScripts, type ServedScript } from './routes/sdk.js';
 import { sessionLogRoutes } from './routes/session-log.js';
 import type { EventStore } from './storage/types.js';
 
@@ -24,6 +25,8 @@ export interface AppOptions {
   /** False until the schema is migrated; API routes answer 503 meanwhile. */
   isReady?: () => boolean;
   groupCommit?: GroupCommitOptions;
+  /** The browser SDK files to serve; by default as built in packages/browser. */
+  sdk?: ServedScript[];
 }
 
 /**
@@ -52,6 +55,7 @@ export async function buildApp(options: AppOptions) {
   });
 
   await app.register(healthRoutes, { store: options.store, isReady });
+  await app.register(sdkRoutes, { scripts: options.sdk ?? sdkScripts() });
   await app.register(sessionLogRoutes, {
     store: options.store,
     committer,

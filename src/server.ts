@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildApp } from './app.js';
+import { sdkScripts } from './routes/sdk.js';
 import { resolveAdminToken } from './admin-token.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createStore } from './storage/index.js';
@@ -13,7 +14,9 @@ async function main(): Promise<void> {
     onIdleClientError: (error) => app.log.warn({ err: error }, 'idle database connection failed'),
   });
   let ready = false;
+  const sdk = sdkScripts();
   const app = await buildApp({
+    sdk,
     store,
     adminToken: admin.token,
     corsOrigins: config.corsOrigins,
@@ -40,6 +43,7 @@ async function main(): Promise<void> {
   await migrateUntilDone(store, (error) => app.log.warn({ err: error }, 'database not ready; retrying'));
   ready = true;
   app.log.info({ engine: config.databaseUrl.split(':')[0] }, 'ready to take events');
+  for (const script of sdk) app.log.info({ path: script.path, integrity: script.integrity }, 'browser SDK served');
 }
 
 function readConfig(): Config {

@@ -25,12 +25,19 @@ const FILTER_HELP =
 
 /** The spec's endpoint: POST logs events (public), GET reads them (instructors only). */
 export const sessionLogRoutes: FastifyPluginAsyncTypebox<SessionLogRouteOptions> = async (app, options) => {
+  // What navigator.sendBeacon sends, and what needs no CORS preflight: the same JSON,
+  // labelled text/plain. Only in this plugin, and only its POST has a body.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+
   app.post(
     INGEST_PATH,
     {
       schema: {
         summary: 'Log a session event, or a batch of them',
-        description: 'Answered only once the events are durably stored. A batch is stored whole or not at all.',
+        description:
+          'Answered only once the events are durably stored. A batch is stored whole or not at all. ' +
+          'The body may be labelled text/plain (as navigator.sendBeacon sends it); it is parsed as JSON all the same.',
         tags: ['events'],
         body: IngestBody,
         response: { 200: IngestResponse, ...errors },

@@ -25,6 +25,13 @@ export const EventInput = Type.Object(
         [ERROR_HINT]: 'must be a UUID such as 0190b6a4-3c1e-7d3a-9f2b-1a2b3c4d5e6f',
       }),
     ),
+    seq: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 2 ** 31 - 1,
+        description: 'Client sequence number within the session (0, 1, 2, …): a number that never arrives shows as a gap.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

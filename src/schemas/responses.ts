@@ -23,6 +23,7 @@ export const StoredEventSchema = Type.Object({
   created_at: Type.String({ format: 'date-time' }),
   student_email: Type.Union([Type.String(), Type.Null()]),
   student_name: Type.Union([Type.String(), Type.Null()]),
+  seq: Type.Union([Type.Integer(), Type.Null()], { description: 'The client’s sequence number in its session (the SDK sends one).' }),
 });
 
 export const EventsResponse = Type.Object({

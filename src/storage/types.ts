@@ -7,6 +7,8 @@ export interface NewEvent {
   studentName?: string | undefined;
   /** Client-chosen UUID: an event sent twice with the same id is stored once. */
   eventId?: string | undefined;
+  /** The client's sequence number within the session: a missing number is a lost event. */
+  seq?: number | undefined;
 }
 
 /** A stored event, in the spec's wire shape. */
@@ -18,6 +20,8 @@ export interface StoredEvent {
   created_at: string;
   student_email: string | null;
   student_name: string | null;
+  /** The client's per-session sequence number, when it sent one. */
+  seq: number | null;
 }
 
 export type ComparisonOperator = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte';

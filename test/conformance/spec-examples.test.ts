@@ -102,15 +102,18 @@ await describeEachEngine('spec examples', (engine) => {
     const page = await readPage(response);
     assert.equal(page.success, true);
     assert.equal(page.count, 1);
+    // The spec's fields, plus `seq` (the SDK's sequence number; null for this client).
     assert.deepEqual(Object.keys(page.events[0] ?? {}).sort(), [
       'created_at',
       'event_data',
       'event_id',
       'event_type',
+      'seq',
       'session_token',
       'student_email',
       'student_name',
     ]);
+    assert.equal(page.events[0]?.seq, null);
     assert.deepEqual(page.events[0]?.event_data, { from: 1, to: 2 });
     assert.equal(typeof page.events[0]?.event_id, 'number');
   });

@@ -3,7 +3,7 @@ import type { NewEvent } from '../types.js';
 
 /**
  * A call of session_log_insert_events (created by migration 001, where its steps are
- * described), as a named statement: each connection parses and plans it once.
+ * described; 002 added `seq`), as a named statement: each connection parses and plans it once.
  */
 export function insertEventsStatement(
   events: readonly NewEvent[],
@@ -13,13 +13,14 @@ export function insertEventsStatement(
   return {
     name: 'session-log-insert-events',
     text: `SELECT student_id, email, name FROM session_log_insert_events(
-      $1::text[], $2::text[], $3::jsonb[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::bigint[], $9::text[])`,
+      $1::text[], $2::text[], $3::jsonb[], $4::text[], $5::uuid[], $6::integer[], $7::text[], $8::text[], $9::bigint[], $10::text[])`,
     values: [
       events.map((e) => e.sessionToken),
       events.map((e) => e.eventType),
       events.map((e) => JSON.stringify(e.eventData)),
       events.map((e) => e.studentEmail ?? null),
       events.map((e) => e.eventId ?? null),
+      events.map((e) => e.seq ?? null),
       [...upserts.keys()],
       [...upserts.values()],
       [...known.values()].map((student) => student.id),

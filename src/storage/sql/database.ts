@@ -22,5 +22,6 @@ export interface Database {
     event_data: unknown;
     created_at: unknown;
     client_event_id: string | null;
+    seq: number | null;
   };
 }

@@ -19,6 +19,7 @@ export function selectEvents(engine: SqlEngine, query: EventQuery) {
       'e.created_at',
       's.email as student_email',
       's.name as student_name',
+      'e.seq',
     ])
     .where((eb) => eb.and(conditions(engine, query, eb as unknown as EventsScope)))
     .orderBy('e.event_id', query.order)

@@ -44,6 +44,7 @@ export class SqlEventStore implements EventStore {
       created_at: this.engine.decodeTime(row.created_at),
       student_email: row.student_email,
       student_name: row.student_name,
+      seq: row.seq === null ? null : Number(row.seq),
     }));
   }
 

@@ -30,4 +30,9 @@ export const sqliteMigrations: Record<string, Migration> = {
       await sql`CREATE INDEX events_created_idx ON events (created_at)`.execute(db);
     },
   },
+  '002_event_seq': {
+    async up(db: Kysely<unknown>) {
+      await sql`ALTER TABLE events ADD COLUMN seq INTEGER`.execute(db);
+    },
+  },
 };

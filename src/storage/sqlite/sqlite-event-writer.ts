@@ -20,7 +20,7 @@ export class SqliteEventWriter {
   private readonly selectStudent: Statement<[string], KnownStudent>;
   private readonly selectLink: Statement<[string], { student_id: number }>;
   private readonly upsertLink: Statement<[string, number]>;
-  private readonly insertEvent: Statement<[number | null, string, string, string, string, string | null]>;
+  private readonly insertEvent: Statement<[number | null, string, string, string, string, string | null, number | null]>;
   private readonly writeGroup: (events: readonly NewEvent[]) => Learned;
   private readonly students = new BoundedCache<string, KnownStudent>();
   private readonly links = new BoundedCache<string, number | null>();
@@ -36,8 +36,8 @@ export class SqliteEventWriter {
       INSERT INTO sessions (session_token, student_id) VALUES (?, ?)
       ON CONFLICT (session_token) DO UPDATE SET student_id = excluded.student_id`);
     this.insertEvent = db.prepare(`
-      INSERT INTO events (student_id, session_token, event_type, event_data, created_at, client_event_id)
-      VALUES (?, ?, ?, ?, ?, ?)
+      INSERT INTO events (student_id, session_token, event_type, event_data, created_at, client_event_id, seq)
+      VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (client_event_id) DO NOTHING`);
     const transaction = db.transaction((events: readonly NewEvent[]) => this.write(events));
     this.writeGroup = (events) => transaction.immediate(events);
@@ -75,7 +75,7 @@ export class SqliteEventWriter {
     const createdAt = new Date().toISOString();
     events.forEach((event, i) => {
       const data = JSON.stringify(event.eventData);
-      this.insertEvent.run(studentOf[i] ?? null, event.sessionToken, event.eventType, data, createdAt, event.eventId ?? null);
+      this.insertEvent.run(studentOf[i] ?? null, event.sessionToken, event.eventType, data, createdAt, event.eventId ?? null, event.seq ?? null);
     });
     return learned;
   }

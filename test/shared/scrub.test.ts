@@ -1,0 +1,44 @@
+// The one rule set for secrets, as the service runs it (the SDK's Chromium tests cover the browser side).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { REDACTED, scrub, scrubText } from '@session-log/browser/scrub';
+
+describe('secret scrubbing rules', () => {
+  for (const [what, text, expected] of [
+    ['an OpenAI key', 'key sk-abcdefghijklmnopqrstuvwx used', `key ${REDACTED} used`],
+    ['an OpenAI project key', 'sk-proj-AbCd_EfGh-IjKlMnOpQrSt', REDACTED],
+    ['a bearer token', 'Authorization: Bearer abc.def-ghi_jkl', `Authorization: Bearer ${REDACTED}`],
+    ['basic credentials', 'basic dXNlcjpwYXNzd29yZA==', `basic ${REDACTED}`],
+    ['a JWT', 'jwt=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc-def', `jwt=${REDACTED}`],
+    ['a Twilio SID with its auth token', 'AC0123456789abcdef0123456789abcdef:0123456789abcdef0123456789abcdef', `AC0123456789abcdef0123456789abcdef:${REDACTED}`],
+  ] as const) {
+    it(`replaces ${what}`, () => assert.equal(scrubText(text), expected));
+  }
+
+  for (const text of ['sk-proj-****abcd', 'task-list', 'Bearer', 'a Twilio SID alone: AC0123456789abcdef0123456789abcdef', 'ws_0123456789abcdef']) {
+    it(`leaves "${text}" alone`, () => assert.equal(scrubText(text), text));
+  }
+
+  it('replaces the values of fields named like secrets, at any depth, whatever they hold', () => {
+    const data = { password: 'x', nested: { apiKey: { deep: 1 }, 'X-Api-Key': 'y', client_secret: 's', accessToken: 't' }, sessionToken: 'ws_1', tokens: 3 };
+    assert.deepEqual(scrub(data), {
+      password: REDACTED,
+      nested: { apiKey: REDACTED, 'X-Api-Key': REDACTED, client_secret: REDACTED, accessToken: REDACTED },
+      sessionToken: 'ws_1',
+      tokens: 3,
+    });
+  });
+
+  it('returns the value itself when there is nothing to scrub, and never changes its input', () => {
+    const clean = { a: [1, 'two', { b: null }], c: true };
+    assert.equal(scrub(clean), clean);
+    const dirty = { list: ['Bearer abcdefghijkl'] };
+    assert.deepEqual(scrub(dirty), { list: [`Bearer ${REDACTED}`] });
+    assert.deepEqual(dirty, { list: ['Bearer abcdefghijkl'] });
+  });
+
+  it('keeps a "__proto__" key as data in the copy', () => {
+    const data = JSON.parse('{"__proto__":{"password":"p"}}') as object;
+    assert.equal(JSON.stringify(scrub(data)), '{"__proto__":{"password":"[redacted]"}}');
+  });
+});
