@@ -19,7 +19,15 @@ function toNewEvent(item: EventInput): NewEvent {
     // Emails and UUIDs compare case-insensitively; store one spelling of each.
     studentEmail: item.studentEmail?.toLowerCase() ?? undefined,
     studentName: item.studentName ?? undefined,
-    eventId: item.eventId?.toLowerCase(),
+    eventId: item.eventId === undefined ? undefined : canonicalUuid(item.eventId),
     seq: item.seq,
   };
+}
+
+/** The one spelling of a UUID: lower case, with dashes (the SDK sends 32 bare hex digits). */
+function canonicalUuid(id: string): string {
+  return id
+    .toLowerCase()
+    .replaceAll('-', '')
+    .replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
 }

@@ -19,9 +19,10 @@ export const EventInput = Type.Object(
     }),
     eventId: Type.Optional(
       Type.String({
-        // Not format: 'uuid', which also admits a "urn:uuid:" prefix: one spelling per id.
-        pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
-        description: 'Client-chosen UUID: a retry with the same id is stored once.',
+        // Not format: 'uuid', which also admits a "urn:uuid:" prefix. Both spellings here
+        // are stored as one (toNewEvents), so an id cannot be stored twice under two.
+        pattern: '^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{32})$',
+        description: 'Client-chosen UUID, with or without its dashes: a retry with the same id is stored once.',
         [ERROR_HINT]: 'must be a UUID such as 0190b6a4-3c1e-7d3a-9f2b-1a2b3c4d5e6f',
       }),
     ),

@@ -34,9 +34,9 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
     await cleanUpDatabases();
   });
 
-  /** A page of the workshop site with the SDK's script tag carrying `attributes`. */
-  async function openPage(path: string, attributes: string): Promise<Page> {
-    site.set(path, `<script src="${app.url}/sdk.js" ${attributes}></script>`);
+  /** A page of the workshop site with the SDK's script tag carrying `attributes`, and `more` after it. */
+  async function openPage(path: string, attributes: string, more = ''): Promise<Page> {
+    site.set(path, `<script src="${app.url}/sdk.js" ${attributes}></script>${more}`);
     const page = await browser.newPage();
     await page.goto(site.origin + path);
     return page;
@@ -194,12 +194,9 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
     await page.close();
   });
 
-  it('captures the page’s own errors and fetches only when asked', async () => {
-    const run = async (path: string, attributes: string) => {
-      const page = await openPage(path, attributes);
-      await page.waitForFunction(() => (globalThis as unknown as SdkWindow).sessionLog !== undefined);
-      // Autocapture arrives as a second script: wait until it has wrapped fetch.
-      if (attributes.includes('capture')) await page.waitForFunction(() => (globalThis as unknown as BrowserGlobals).fetch.name !== 'fetch');
+  it('captures the page’s own errors and fetches only when asked, each on its own', async () => {
+    const run = async (path: string, capture: string, expected: number) => {
+      const page = await openPage(path, 'data-session-log', capture);
       await page.evaluate(async () => {
         setTimeout(() => {
           throw new Error('boom in the workshop page');
@@ -213,13 +210,13 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
       });
       const token = await tokenOf(page);
       await page.close();
-      return eventsOf(token, attributes.includes('capture') ? 5 : 1);
+      return eventsOf(token, expected);
     };
 
-    const plain = await run('/no-capture.html', 'data-session-log');
+    const plain = await run('/no-capture.html', '', 1);
     assert.deepEqual(plain.map((e) => e.event_type), ['action']);
 
-    const captured = await run('/capture.html', 'data-session-log data-capture-errors data-capture-fetch');
+    const captured = await run('/capture.html', `<script src="${app.url}/sdk-capture.js" data-errors data-fetch></script>`, 5);
     const errors = captured.filter((e) => e.event_type === 'error').map((e) => e.event_data);
     assert.deepEqual(errors.map((e) => e.errorType).sort(), ['uncaught_error', 'unhandled_rejection']);
     assert.ok(errors.some((e) => String(e.errorMessage).includes('boom in the workshop page')));
@@ -233,6 +230,9 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
       ],
     );
     assert.ok(calls.every((c) => typeof c.durationMs === 'number' && !JSON.stringify(c).includes('secret')));
+
+    const errorsOnly = await run('/errors-only.html', `<script src="${app.url}/sdk-capture.js" data-errors></script>`, 3);
+    assert.deepEqual(errorsOnly.map((e) => e.event_type).sort(), ['action', 'error', 'error']);
   });
 
   it('neither throws nor sends garbage when called with bad arguments', async () => {
@@ -306,7 +306,6 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
 interface BrowserGlobals {
   navigator: { userAgent: string };
   location: { href: string };
-  fetch: { name: string };
 }
 
 /** What the script tag defines on window. */

@@ -45,6 +45,17 @@ await describeEachEngine('SDK support', (engine) => {
     }
   });
 
+  it('takes an eventId in its 32-digit form (the SDK’s) as the same id as with dashes', async () => {
+    const send = (eventId: string) => app.post({ sessionToken: 'ws_bare_id', eventType: 'action', eventData: {}, eventId });
+    for (const eventId of ['0190B6A43C1E7D3A9F2B1A2B3C4D5E6F', '0190b6a4-3c1e-7d3a-9f2b-1a2b3c4d5e6f', '0190b6a43c1e7d3a9f2b1a2b3c4d5e6f']) {
+      assert.equal((await send(eventId)).status, 200, eventId);
+    }
+    assert.equal((await readPage(await app.get('sessionToken=ws_bare_id'))).count, 1);
+    for (const eventId of ['0190b6a43c1e7d3a9f2b1a2b3c4d5e6', '0190b6a4-3c1e7d3a9f2b1a2b3c4d5e6f', '0190b6a43c1e7d3a9f2b1a2b3c4d5e6fa']) {
+      assert.equal((await send(eventId)).status, 400, eventId);
+    }
+  });
+
   it('scrubs secrets from events of any client with the SDK’s rules', async () => {
     const eventData = {
       errorMessage: 'Incorrect API key provided: sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123',

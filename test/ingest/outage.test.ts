@@ -18,9 +18,9 @@ interface Outcome {
   status: number;
 }
 
-/** Posts numbered events from several workers until `until()` says stop. */
-async function load(app: RunningApp, workers: number, until: () => boolean): Promise<Outcome[]> {
-  const outcomes: Outcome[] = [];
+/** Posts numbered events from several workers until `until()` says stop; `seen` fills as answers come. */
+async function load(app: RunningApp, workers: number, until: () => boolean, seen: Outcome[] = []): Promise<Outcome[]> {
+  const outcomes = seen;
   let next = 0;
   await Promise.all(
     Array.from({ length: workers }, async () => {
@@ -152,12 +152,15 @@ await describe('SQLite locked by another process', () => {
 
   it('answers 503 with Retry-After while the lock is held, and recovers after', async () => {
     let phase: 'before' | 'locked' | 'done' = 'before';
-    const running = load(app, 10, () => phase === 'done');
+    const seen: Outcome[] = [];
+    const running = load(app, 10, () => phase === 'done', seen);
     await sleep(300);
     const other = new BetterSqlite3(file);
     other.exec('BEGIN EXCLUSIVE');
     phase = 'locked';
-    await sleep(1000);
+    // Hold the lock until the service has answered under it (a loaded machine may take a while).
+    for (let waited = 0; waited < 15_000 && !seen.some((o) => o.status === 503); waited += 100) await sleep(100);
+    await sleep(500);
     other.exec('COMMIT');
     other.close();
     // Past the committer's fail-fast window (1 s), requests reach the database again.

@@ -12,7 +12,10 @@ describe('secret scrubbing rules', () => {
     ['a JWT', 'jwt=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc-def', `jwt=${REDACTED}`],
     ['a Twilio SID with its auth token', 'AC0123456789abcdef0123456789abcdef:0123456789abcdef0123456789abcdef', `AC0123456789abcdef0123456789abcdef:${REDACTED}`],
   ] as const) {
-    it(`replaces ${what}`, () => assert.equal(scrubText(text), expected));
+    it(`replaces ${what}, and scrubbing again changes nothing`, () => {
+      assert.equal(scrubText(text), expected);
+      assert.equal(scrubText(expected), expected);
+    });
   }
 
   for (const text of ['sk-proj-****abcd', 'task-list', 'Bearer', 'a Twilio SID alone: AC0123456789abcdef0123456789abcdef', 'ws_0123456789abcdef']) {

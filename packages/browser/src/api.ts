@@ -1,44 +1,24 @@
 // The spec's six logging functions, and the SDK's few others. One logger per page: a
-// call before init() starts it with the defaults.
-import { identify as identifyStudent, log, sessionToken, setStep, start, stepName, type InitOptions } from './logger.js';
+// call before init() starts it with the default options.
+import { identify as identifyStudent, log, navigate, ready, sessionToken, settings, start, type InitOptions } from './logger.js';
 import { flush as flushOutbox } from './outbox.js';
 
-let started = false;
-let defaults: InitOptions = {};
-let onStart: (options: InitOptions) => void = () => {};
-
-/** How init() starts: the defaults it merges, and what it does next (autocapture). */
-export function configureInit(initDefaults: InitOptions, then: (options: InitOptions) => void): void {
-  defaults = initDefaults;
-  onStart = then;
-}
-
 /**
- * Starts logging for this page. Once: a later call, or one after the first event, is ignored.
+ * Starts logging for this page with these options. Called again, it updates them (steps,
+ * currentStep, endpoint, batching); the session and autocapture stay as first started.
  *
  * @example
  * init({ steps: ['Connect Accounts', 'Choose Use Case'], currentStep: () => state.step, studentEmail });
  */
-export function init(options?: InitOptions): void {
-  if (!started) {
-    started = true;
-    const settings = { ...defaults, ...options };
-    start(settings);
-    onStart(settings);
-  }
+export function init(options: InitOptions = {}): void {
+  if (settings) Object.assign(settings, options);
+  else start(options);
 }
 
 /** Logs any event; the step context, user agent and timestamp are added. */
-export function logSessionEvent(eventType: string, eventData?: Record<string, unknown>): void {
-  init();
-  log(eventType, eventData);
-}
+export const logSessionEvent: (eventType: string, eventData?: Record<string, unknown>) => void = log;
 
-export function logNavigation(from: number, to: number): void {
-  init();
-  setStep(to);
-  log('navigation', { from, to, fromStepName: stepName(from), toStepName: stepName(to) });
-}
+export const logNavigation: (from: number, to: number) => void = navigate;
 
 export function logError(errorType: string, errorMessage: string, errorDetails?: Record<string, unknown>): void {
   logSessionEvent('error', { errorType, errorMessage, ...errorDetails });
@@ -58,7 +38,7 @@ export function logStateChange(stateName: string, oldValue: unknown, newValue: u
 
 /** Attaches the student to this session's events from now on. */
 export function identify(email: string, name?: string): void {
-  init();
+  ready();
   identifyStudent(email, name);
 }
 
@@ -69,12 +49,11 @@ export function requestHelp(message?: string): void {
 
 /** This tab's session token, for the student to read out to an instructor. */
 export function getSessionToken(): string {
-  init();
   return sessionToken();
 }
 
 /** Sends what is queued now (for tests, and for pages about to navigate themselves). */
 export function flush(): Promise<void> {
-  init();
+  ready();
   return flushOutbox();
 }

@@ -1,13 +1,11 @@
 // The page's logger: adds the step context to each event, scrubs it and hands it to the
 // outbox. Nothing here throws into the page; problems are warned about once.
-import { enqueue, openOutbox } from './outbox.js';
-import { scrub } from './scrub.js';
-import { loadSession, saveSession, uuid, type Session } from './session.js';
+import { enqueue, openOutbox, type OutboxOptions } from './outbox.js';
+import { scrubField } from './scrub.js';
+import { loadSession, saveSession, random, type Session } from './session.js';
 import { warn } from './warn.js';
 
-export interface InitOptions {
-  /** Where to POST events; default `/api/session-log` on the page's origin. */
-  endpoint?: string | undefined;
+export interface InitOptions extends OutboxOptions {
   /** The page's own session token; by default one is created and kept for the tab's life. */
   sessionToken?: string | undefined;
   studentEmail?: string | undefined;
@@ -20,76 +18,84 @@ export interface InitOptions {
   captureErrors?: boolean | undefined;
   /** Log the page's fetch calls as `api_call` events (URL without query, method, status, duration). */
   captureFetch?: boolean | undefined;
-  /** Send 1 s after the first queued event (default)… */
-  flushDelayMs?: number | undefined;
-  /** …or at once when 50 are queued (default). */
-  batchSize?: number | undefined;
-  /** Keep at most 1000 unsent events (default); past that the oldest are dropped. */
-  maxQueued?: number | undefined;
 }
 
 /** Under the service's 64 KB, with room for escapes and markers. */
 const MAX_DATA_BYTES = 6e4;
-/** Subsets of what the service accepts (its email format is ajv-formats' "email"). */
-/* eslint-disable no-control-regex -- the service refuses control characters in these */
-const EVENT_TYPE = /^[^\0-\x1f]{1,50}$/;
-const TOKEN = /^[^\0-\x1f]{1,256}$/;
-const EMAIL = /^[\w.+-]+@[a-z\d]+([.-][a-z\d]+)*$/i;
-const CONTROL = /[\0-\x1f]/g;
-/* eslint-enable no-control-regex */
+/** Text the service accepts: 1 to `max` characters, no control characters. */
+const plain = (max: number) => new RegExp(`^[^\\0-\\x1f]{1,${max}}$`);
+const EVENT_TYPE = plain(50);
+const TOKEN = plain(256);
+const NAME = plain(200);
+/** A subset of the service's email format (ajv-formats' "email"). */
+const EMAIL = /^[\w+-]+(\.[\w+-]+)*@([a-z\d]+(-[a-z\d]+)*\.)+[a-z]+$/i;
 
-export let endpoint: string;
-let settings: InitOptions;
+/** The options in force; undefined until started. */
+export let settings: InitOptions | undefined;
 let session: Session;
 let lastStep: unknown;
 
-export function start(options: InitOptions): void {
+export function start(options: InitOptions): InitOptions {
   settings = options;
-  endpoint = options.endpoint ?? '/api/session-log';
   const token = options.sessionToken;
   if (token !== undefined && !TOKEN.test(token)) warn('bad sessionToken');
   session = loadSession(token && TOKEN.test(token) ? token : undefined);
-  const { flushDelayMs = 1000, batchSize = 50, maxQueued = 1000 } = options;
-  openOutbox({ endpoint, flushDelayMs, batchSize, maxQueued }, (count) => log('events_dropped', { count }));
+  openOutbox(options, (count) => log('events_dropped', { count }));
   identify(options.studentEmail, options.studentName);
+  return options;
 }
 
-export const stepName = (step: unknown) => (typeof step === 'number' ? settings.steps?.[step] : undefined);
+/** The name of step `step` (an index, as a number or its digits), if the page listed it. */
+const stepName = (step: unknown) => settings?.steps?.[step as number];
 
-/** Event data as the service stores it: plain JSON, no secrets, within its limits. */
-function toData(data: object): object | undefined {
-  const json = JSON.stringify(data);
-  if (new Blob([json]).size > MAX_DATA_BYTES) return void warn('event over 60 KB dropped');
+/**
+ * Event data as the service stores it: plain JSON (a copy: the page may change its
+ * objects later), no secrets, under 64 KB. (Nesting is not checked: data more than 32
+ * levels deep is refused by the service, with the rest of its batch.)
+ */
+function toData(data: object): Record<string, unknown> | undefined {
+  const json = JSON.stringify(data, scrubField);
+  if (new Blob([json]).size > MAX_DATA_BYTES) return void warn('eventData > 60 KB');
   // The service refuses NUL characters and unpaired surrogates; JSON.stringify escapes both.
-  return scrub(JSON.parse(json.replace(/\\u0000|\\ud[89a-f]\w\w/gi, '\\ufffd'))) as object;
+  return JSON.parse(json.replace(/\\u0000|\\ud[89a-f]\w\w/gi, '\\ufffd')) as Record<string, unknown>;
 }
 
+/** Logs an event, starting the logger with the default options if need be. */
 export function log(eventType: unknown, data?: unknown): void {
   try {
+    ready();
     if (typeof eventType !== 'string' || !EVENT_TYPE.test(eventType)) return warn('bad eventType');
-    const fields = data !== null && typeof data === 'object' && !Array.isArray(data) ? data : data === undefined ? {} : { value: data };
-    const currentStep = settings.currentStep?.() ?? lastStep;
+    // Anything but an object is kept under `value` (undefined then vanishes from the JSON).
+    const fields = typeof data === 'object' ? data : { value: data };
+    const currentStep = settings?.currentStep?.() ?? lastStep;
     const eventData = toData({ currentStep, stepName: stepName(currentStep), userAgent: navigator.userAgent, timestamp: new Date(), ...fields });
     if (eventData) {
-      const { t: sessionToken, e: studentEmail, n: studentName } = session;
-      enqueue({ sessionToken, studentEmail, studentName, eventType, eventData: eventData as Record<string, unknown>, eventId: uuid(), seq: session.s++ });
+      enqueue({ ...session, eventType, eventData, eventId: random(), seq: session.seq++ });
       saveSession(session);
     }
   } catch (error) {
-    warn(`event dropped: ${String(error)}`);
+    // JSON.stringify's errors (a cycle, a BigInt) say what is wrong with the data.
+    warn(error);
   }
 }
 
-export function setStep(step: unknown): void {
-  lastStep = step;
+/** The spec's navigation event; `to` is the current step from now on (unless the page reads it itself). */
+export function navigate(from: unknown, to: unknown): void {
+  lastStep = to;
+  log('navigation', { from, to, fromStepName: stepName(from), toStepName: stepName(to) });
 }
 
 /** Attaches the student to this and later events; a value the service would refuse is ignored. */
 export function identify(email?: unknown, name?: unknown): void {
-  if (typeof email === 'string' && EMAIL.test(email)) session.e = email;
-  else if (email !== undefined) warn('bad email');
-  if (typeof name === 'string') session.n = name.replace(CONTROL, ' ').slice(0, 200);
+  if (email !== undefined) {
+    if (EMAIL.test(email as string)) session.studentEmail = email as string;
+    else warn('bad email');
+  }
+  if (typeof name === 'string' && NAME.test(name)) session.studentName = name;
   saveSession(session);
 }
 
-export const sessionToken = () => session.t;
+/** Starts with the default options unless started already. */
+export const ready = () => settings ?? start({});
+
+export const sessionToken = () => (ready(), session.sessionToken);

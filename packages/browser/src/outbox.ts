@@ -2,7 +2,7 @@
 // acknowledges them, kept in localStorage until then, and handed to the browser with a
 // beacon when the page goes away. Every event has an id, so sending one twice stores it
 // once. Bodies go as text/plain (what a beacon sends), which needs no CORS preflight.
-import { uuid } from './session.js';
+import { random } from './session.js';
 import { warn } from './warn.js';
 
 /** An event as the service's batch POST takes it. */
@@ -16,17 +16,20 @@ export interface OutgoingEvent {
   seq: number;
 }
 
+/** The options the outbox reads each time it needs one, so that init() can change them. */
 export interface OutboxOptions {
-  endpoint: string;
-  /** Send this long after the first queued event, or at once when `batchSize` are queued. */
-  flushDelayMs: number;
-  batchSize: number;
-  /** Past this many unsent events the oldest are dropped, and counted for `reportDrop`. */
-  maxQueued: number;
+  /** Default `/api/session-log` on the page's origin. */
+  endpoint?: string | undefined;
+  /** Send 1 s after the first queued event (default)… */
+  flushDelayMs?: number | undefined;
+  /** …or at once when 50 are queued (default). */
+  batchSize?: number | undefined;
+  /** Keep at most 1000 unsent events (default); past that the oldest are dropped and counted. */
+  maxQueued?: number | undefined;
 }
 
-const STORE_PREFIX = 'sl:queue:';
-/** Beacons may carry 64 KB, all together; counted in characters of up to 3 bytes each. */
+const STORE_PREFIX = 'sl:q:';
+/** A beacon may carry 64 KB; counted in characters of up to 3 bytes each. */
 const BEACON_CHARS = 20_000;
 /**
  * The service takes at most 500 events and 1 MB per request: an event is over 200
@@ -45,6 +48,7 @@ let retryAt = 0;
 let timer = 0;
 
 const bodyOf = (events: OutgoingEvent[]) => JSON.stringify({ events });
+const endpoint = () => options.endpoint ?? '/api/session-log';
 
 function persist(): void {
   try {
@@ -64,14 +68,14 @@ function schedule(delay: number): void {
   }
 }
 
-/** The events from `from` on that fit in one request of `maxChars`. */
-function takeBatch(from: number, maxChars: number): OutgoingEvent[] {
-  let end = from;
+/** The oldest events that fit in one request of `maxChars` (at least one). */
+function takeBatch(maxChars: number): OutgoingEvent[] {
+  let end = 0;
   for (let chars = 0; end < queue.length; end++) {
     chars += JSON.stringify(queue[end]).length;
-    if (chars > maxChars && end > from) break;
+    if (chars > maxChars && end) break;
   }
-  return queue.slice(from, end);
+  return queue.slice(0, end);
 }
 
 async function send(): Promise<void> {
@@ -80,16 +84,17 @@ async function send(): Promise<void> {
   dropped = 0;
   persist();
   sending = true;
-  const batch = takeBatch(0, MAX_BODY_CHARS);
+  const batch = takeBatch(MAX_BODY_CHARS);
   /** Milliseconds the service asked us to wait; 0 when this batch is done with. */
   let retryAfter = 1;
+  let problem = 'offline';
   try {
-    const response = await fetch(options.endpoint, { method: 'POST', body: bodyOf(batch), signal: AbortSignal.timeout(15e3) });
+    const response = await fetch(endpoint(), { method: 'POST', body: bodyOf(batch), signal: AbortSignal.timeout(15e3) });
     const { status } = response;
+    problem = response.ok ? '' : `HTTP ${status}`;
     // Worth retrying: the service is down or busy. Any other answer is final for this batch.
     if (status > 499 || status === 408 || status === 429) retryAfter = Number(response.headers.get('retry-after')) * 1000 || 1;
     else {
-      if (!response.ok) warn(`events refused: HTTP ${status}`);
       retryAfter = failures = 0;
       queue = queue.filter((event) => !batch.includes(event));
       persist();
@@ -97,11 +102,9 @@ async function send(): Promise<void> {
   } catch {
     // Network down, or no answer in time: retry.
   }
-  if (retryAfter) {
-    warn('service unavailable; will retry');
-    // Exponential, capped at 30 s, jittered so that a class of browsers does not retry in step.
-    retryAt = Date.now() + Math.max(retryAfter, Math.min(3e4, 500 * 2 ** ++failures) * (0.5 + Math.random() / 2));
-  }
+  if (problem) warn(problem);
+  // Exponential backoff capped at 30 s, with full jitter so that a class of browsers does not retry in step.
+  if (retryAfter) retryAt = Date.now() + Math.max(retryAfter, Math.min(3e4, 1e3 * 2 ** ++failures) * Math.random());
   sending = false;
   schedule(0);
 }
@@ -110,7 +113,7 @@ async function send(): Promise<void> {
 export function openOutbox(settings: OutboxOptions, onDrop: (count: number) => void): void {
   options = settings;
   reportDrop = onDrop;
-  storeKey = STORE_PREFIX + uuid();
+  storeKey = STORE_PREFIX + random();
   try {
     for (const key of Object.keys(localStorage)) {
       if (key.startsWith(STORE_PREFIX)) {
@@ -122,17 +125,17 @@ export function openOutbox(settings: OutboxOptions, onDrop: (count: number) => v
     // Unreadable leftovers are skipped.
   }
   schedule(0);
-  addEventListener('pagehide', beacon);
-  addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && beacon());
-  addEventListener('online', () => void flush());
+  // The last event a page reliably gets, on every browser, when it is closed or left. (Also
+  // when it shows again: a harmless early send, and one condition less in the 2 KB script.)
+  addEventListener('visibilitychange', beacon);
 }
 
 export function enqueue(event: OutgoingEvent): void {
-  if (queue.push(event) > options.maxQueued) {
+  if (queue.push(event) > (options.maxQueued ?? 1000)) {
     queue.shift();
     dropped++;
   }
-  schedule(queue.length < options.batchSize ? options.flushDelayMs : 0);
+  schedule(queue.length < (options.batchSize ?? 50) ? (options.flushDelayMs ?? 1000) : 0);
 }
 
 /** Sends now, skipping any backoff (the network came back, or the page asked). */
@@ -144,15 +147,12 @@ export function flush(): Promise<void> {
 }
 
 /**
- * The page is going away: hand everything to the browser, which sends it even after the
- * page is gone. The events stay stored until acknowledged, so if this page lives on or
- * a beacon is lost, they are sent again (and stored once).
+ * The page is going away: hand the oldest events to the browser, which sends them even
+ * after the page is gone (one beacon: a backlog larger than that waits in storage for
+ * the next page load). The events stay stored until acknowledged, so if this page lives
+ * on or the beacon is lost, they are sent again (and stored once).
  */
 function beacon(): void {
   persist();
-  for (let from = 0; from < queue.length; ) {
-    const batch = takeBatch(from, BEACON_CHARS);
-    if (!navigator.sendBeacon(options.endpoint, bodyOf(batch))) break;
-    from += batch.length;
-  }
+  if (queue.length) navigator.sendBeacon(endpoint(), bodyOf(takeBatch(BEACON_CHARS)));
 }

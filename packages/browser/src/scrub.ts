@@ -9,37 +9,41 @@
 export const REDACTED = '[redacted]';
 
 /** Field names whose value is a secret, whatever it looks like. */
-const SECRET_FIELD = /passw|^pass$|secret|(api|private)[-_]?key|(auth|access|refresh)[-_]?token|^authorization$|^cookie$/i;
+const SECRET_FIELD = /passw|secret|(api|private)[-_]?key|(auth|access|refresh)[-_]?token|^(pass|authorization|cookie)$/i;
 
-/** Values that look like credentials, wherever they appear in a string. */
-const SECRET_VALUES: ReadonlyArray<[RegExp, string]> = [
-  // OpenAI keys: sk-…, sk-proj-… (an already masked key such as sk-proj-****abcd is left alone).
-  [/\bsk-[\w-]{16,}/g, REDACTED],
-  // HTTP credentials in a header or message.
-  [/\b(Bearer|Basic) +[\w.~+/=-]{8,}/gi, `$1 ${REDACTED}`],
-  // JSON Web Tokens: header.payload.signature.
-  [/\beyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*/g, REDACTED],
-  // A Twilio account SID followed by its auth token (SID:token): the SID stays, it only names the account.
-  [/\b(AC[\da-f]{32})([^\da-f]{1,3})[\da-f]{32}\b/gi, `$1$2${REDACTED}`],
-];
+/**
+ * Values that look like credentials, wherever they appear in a string: OpenAI keys
+ * (sk-…, sk-proj-…; an already masked sk-proj-****abcd is left alone) and JSON Web Tokens
+ * whole; after "Bearer ", "Basic " or a Twilio account SID and its separator (SID:token),
+ * the credential that follows (the SID itself stays: it only names the account).
+ * Scrubbing twice changes nothing more: the SDK scrubs, then the service again.
+ */
+const SECRET_VALUE = /\b(?:sk-[\w-]{16,}|eyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*)|\b(Bearer +|Basic +|AC[\da-f]{32}[^\w[]{1,3})[\w.~+/=-]{8,}/gi;
 
 /** `text` with every credential-looking part replaced by the marker. */
 export function scrubText(text: string): string {
-  return SECRET_VALUES.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
+  return text.replace(SECRET_VALUE, (_match, prefix?: string) => (prefix ?? '') + REDACTED);
 }
 
 /**
- * A JSON value with secrets replaced by the marker. Copies only what changed (the value
- * itself comes back when there was nothing to scrub); values nested deeper than
- * `maxDepth` become the marker too.
+ * A field's value after the rules: the whole value of a field named like a secret
+ * becomes the marker; strings lose their credential-looking parts. Usable as a
+ * JSON.stringify replacer (the SDK's way).
  */
-export function scrub(value: unknown, maxDepth = 32): unknown {
-  if (typeof value === 'string') return scrubText(value);
-  if (value === null || typeof value !== 'object') return value;
-  if (maxDepth <= 0) return REDACTED;
+export function scrubField(key: string, value: unknown): unknown {
+  if (SECRET_FIELD.test(key)) return REDACTED;
+  return typeof value === 'string' ? scrubText(value) : value;
+}
+
+/**
+ * A JSON value with secrets replaced by the marker (the service's way). Copies only
+ * what changed: the value itself comes back when there was nothing to scrub.
+ */
+export function scrub(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return scrubField('', value);
   let changed = false;
   const entries = Object.entries(value).map(([key, item]): [string, unknown] => {
-    const next = SECRET_FIELD.test(key) ? REDACTED : scrub(item, maxDepth - 1);
+    const next = item !== null && typeof item === 'object' && !SECRET_FIELD.test(key) ? scrub(item) : scrubField(key, item);
     changed ||= next !== item;
     return [key, next];
   });

@@ -1,37 +1,34 @@
-/** The tab's session: its token, the student once known, and the next sequence number. */
+/**
+ * The tab's session as every event carries it: the token, the student once known, and
+ * the next sequence number (events carry the number, then it goes up by one).
+ */
 export interface Session {
-  /** The session token, `ws_` + 128 random bits unless the page brought its own. */
-  t: string;
-  /** Next per-session sequence number. */
-  s: number;
-  /** Student email and name, once identified. */
-  e?: string;
-  n?: string;
+  /** `ws_` + 128 random bits, unless the page brought its own. */
+  sessionToken: string;
+  studentEmail?: string;
+  studentName?: string;
+  seq: number;
 }
 
-// One-letter fields: this record is rewritten on every event and ships in the 2 KB script.
-const KEY = 'sl:session';
+const KEY = 'sl:s';
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => (b + 256).toString(16).slice(1)).join('');
-
-/** A random (version 4) UUID; crypto.randomUUID exists only on HTTPS pages. */
-export function uuid(): string {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = ((b[6] as number) & 15) | 64;
-  b[8] = ((b[8] as number) & 63) | 128;
-  return hex(b).replace(/(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
-}
+/**
+ * 128 random bits as 32 hex digits: the session token's randomness, and event ids (a
+ * UUID in its 32-digit form, which the service accepts; unique is all they need to be,
+ * so the version bits are not set). crypto.randomUUID exists only on HTTPS pages.
+ */
+export const random = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => (b + 256).toString(16).slice(1)).join('');
 
 /** The tab's session, kept in sessionStorage so that it survives reloads but not the tab. */
 export function loadSession(pageToken?: string): Session {
   let saved: Session | undefined;
   try {
-    saved = JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as Session | undefined;
+    saved = JSON.parse(sessionStorage.getItem(KEY) as string) as Session | undefined;
   } catch {
     // Storage blocked or corrupt: a session for this page only.
   }
-  const token = pageToken ?? saved?.t ?? `ws_${hex(crypto.getRandomValues(new Uint8Array(16)))}`;
-  return saved?.t === token ? saved : { t: token, s: 0 };
+  const sessionToken = pageToken ?? saved?.sessionToken ?? `ws_${random()}`;
+  return saved?.sessionToken === sessionToken ? saved : { sessionToken, seq: 0 };
 }
 
 export function saveSession(session: Session): void {
