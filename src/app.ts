@@ -10,6 +10,7 @@ import { GroupCommitter, groupCommitFor, type GroupCommitOptions } from './inges
 import { healthRoutes } from './routes/health.js';
 import { sdkRoutes, sdkScripts, type ServedScript } from './routes/sdk.js';
 import { sessionLogRoutes } from './routes/session-log.js';
+import { sessionsRoutes } from './sessions/sessions-route.js';
 import type { EventStore } from './storage/types.js';
 
 export const VERSION = '0.1.0';
@@ -56,10 +57,8 @@ export async function buildApp(options: AppOptions) {
 
   await app.register(healthRoutes, { store: options.store, isReady });
   await app.register(sdkRoutes, { scripts: options.sdk ?? sdkScripts() });
-  await app.register(sessionLogRoutes, {
-    store: options.store,
-    committer,
-    requireInstructor: requireInstructor(options.adminToken),
-  });
+  const instructorOnly = requireInstructor(options.adminToken);
+  await app.register(sessionLogRoutes, { store: options.store, committer, requireInstructor: instructorOnly });
+  await app.register(sessionsRoutes, { store: options.store, requireInstructor: instructorOnly });
   return app;
 }

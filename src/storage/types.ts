@@ -54,6 +54,37 @@ export interface EventQuery {
   limit: number;
 }
 
+/** The sessions active since a time, for the class overview. */
+export interface ClassActivityQuery {
+  /** Sessions with an event at or after this time. */
+  activeSince: Date;
+  /** Errors at or after this time count as recent. */
+  recentSince: Date;
+  /** At most this many sessions, the most recently active first. */
+  limit: number;
+}
+
+/** One active session and its latest telling events. */
+export interface ActiveSession {
+  sessionToken: string;
+  studentEmail: string | null;
+  studentName: string | null;
+  firstSeen: string;
+  lastSeen: string;
+  eventCount: number;
+  lastNavigation: StoredEvent | null;
+  lastError: StoredEvent | null;
+  lastHelpRequest: StoredEvent | null;
+  /** Errors since `recentSince`. */
+  recentErrors: number;
+}
+
+export interface ClassActivity {
+  sessions: ActiveSession[];
+  /** Every navigation event since `activeSince`, oldest first: how long the class spends on each step. */
+  navigations: StoredEvent[];
+}
+
 /**
  * Where events live. One implementation per engine (`src/storage/<engine>/`);
  * everything above this interface is engine-agnostic.
@@ -75,6 +106,8 @@ export interface EventStore {
   /** How many insertEvents calls are worth having in progress at once (at least 1). */
   readonly writeConcurrency: number;
   queryEvents(query: EventQuery): Promise<StoredEvent[]>;
+  /** The class overview's reads: each one an indexed lookup, however many events are stored. */
+  readClassActivity(query: ClassActivityQuery): Promise<ClassActivity>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

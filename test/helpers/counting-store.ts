@@ -43,6 +43,7 @@ export class CountingStore implements EventStore {
 
   migrate = () => this.inner.migrate();
   queryEvents: EventStore['queryEvents'] = (query) => this.inner.queryEvents(query);
+  readClassActivity: EventStore['readClassActivity'] = (query) => this.inner.readClassActivity(query);
   ping = () => this.inner.ping();
   close = () => this.inner.close();
 }

@@ -39,4 +39,32 @@ export const postgresMigrations: Record<string, Migration> = {
       await createInsertEventsFunction(db, { withSeq: true });
     },
   },
+  '003_session_activity': {
+    async up(db: Kysely<unknown>) {
+      await sql`CREATE TABLE session_activity (
+        session_token TEXT PRIMARY KEY,
+        first_seen TIMESTAMPTZ NOT NULL,
+        last_seen TIMESTAMPTZ NOT NULL,
+        event_count BIGINT NOT NULL
+      )`.execute(db);
+      await sql`INSERT INTO session_activity
+        SELECT session_token, min(created_at), max(created_at), count(*) FROM events GROUP BY session_token`.execute(db);
+      await sql`CREATE INDEX session_activity_last_seen_idx ON session_activity (last_seen)`.execute(db);
+      await sql`CREATE INDEX events_session_type_idx ON events (session_token, event_type, event_id)`.execute(db);
+      // Kept by the database itself, in the statement that stores a group of events: one
+      // upsert per session of the group (in token order, so concurrent groups cannot deadlock).
+      await sql`CREATE FUNCTION session_log_track_activity() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        INSERT INTO session_activity AS sa (session_token, first_seen, last_seen, event_count)
+        SELECT session_token, min(created_at), max(created_at), count(*) FROM inserted
+        GROUP BY session_token ORDER BY session_token
+        ON CONFLICT (session_token) DO UPDATE
+        SET last_seen = greatest(sa.last_seen, EXCLUDED.last_seen), event_count = sa.event_count + EXCLUDED.event_count;
+        RETURN NULL;
+      END
+      $fn$`.execute(db);
+      await sql`CREATE TRIGGER events_session_activity AFTER INSERT ON events
+        REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION session_log_track_activity()`.execute(db);
+    },
+  },
 };

@@ -14,6 +14,13 @@ export interface Database {
     session_token: string;
     student_id: number;
   };
+  /** One row per session, kept by a trigger on events: what the class overview starts from. */
+  session_activity: {
+    session_token: string;
+    first_seen: unknown;
+    last_seen: unknown;
+    event_count: number | string;
+  };
   events: {
     event_id: Generated<number>;
     student_id: number | null;

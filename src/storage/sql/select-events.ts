@@ -1,13 +1,13 @@
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
-import type { EventQuery } from '../types.js';
+import type { EventQuery, StoredEvent } from '../types.js';
 import type { Database } from './database.js';
 import { dataFilter } from './data-filter.js';
 import type { SqlEngine } from './sql-engine.js';
 
 type EventsScope = ExpressionBuilder<Database & { e: Database['events'] }, 'e'>;
 
-/** The read behind GET /api/session-log: every field of the query narrows the result. */
-export function selectEvents(engine: SqlEngine, query: EventQuery) {
+/** Events in the API's shape (decode them with toStoredEvent), for any condition. */
+export function selectStoredEvents(engine: SqlEngine) {
   return engine.db
     .selectFrom('events as e')
     .leftJoin('students as s', 's.student_id', 'e.student_id')
@@ -20,7 +20,28 @@ export function selectEvents(engine: SqlEngine, query: EventQuery) {
       's.email as student_email',
       's.name as student_name',
       'e.seq',
-    ])
+    ]);
+}
+
+export type StoredEventRow = Awaited<ReturnType<ReturnType<typeof selectStoredEvents>['executeTakeFirstOrThrow']>>;
+
+/** A row of selectStoredEvents as the API returns it. */
+export function toStoredEvent(engine: SqlEngine, row: StoredEventRow): StoredEvent {
+  return {
+    event_id: engine.decodeId(row.event_id),
+    session_token: row.session_token,
+    event_type: row.event_type,
+    event_data: engine.decodeData(row.event_data),
+    created_at: engine.decodeTime(row.created_at),
+    student_email: row.student_email,
+    student_name: row.student_name,
+    seq: row.seq === null ? null : Number(row.seq),
+  };
+}
+
+/** The read behind GET /api/session-log: every field of the query narrows the result. */
+export function selectEvents(engine: SqlEngine, query: EventQuery) {
+  return selectStoredEvents(engine)
     .where((eb) => eb.and(conditions(engine, query, eb as unknown as EventsScope)))
     .orderBy('e.event_id', query.order)
     .limit(query.limit);

@@ -1,6 +1,15 @@
 import { Migrator } from 'kysely';
-import { StoreUnavailableError, type EventQuery, type EventStore, type NewEvent, type StoredEvent } from '../types.js';
-import { selectEvents } from './select-events.js';
+import {
+  StoreUnavailableError,
+  type ClassActivity,
+  type ClassActivityQuery,
+  type EventQuery,
+  type EventStore,
+  type NewEvent,
+  type StoredEvent,
+} from '../types.js';
+import { readClassActivity } from './select-class-activity.js';
+import { selectEvents, toStoredEvent } from './select-events.js';
 import type { SqlEngine } from './sql-engine.js';
 
 /** The EventStore over any SqlEngine: one query path for every engine. */
@@ -36,16 +45,11 @@ export class SqlEventStore implements EventStore {
 
   async queryEvents(query: EventQuery): Promise<StoredEvent[]> {
     const rows = await this.guard(() => selectEvents(this.engine, query).execute());
-    return rows.map((row) => ({
-      event_id: this.engine.decodeId(row.event_id),
-      session_token: row.session_token,
-      event_type: row.event_type,
-      event_data: this.engine.decodeData(row.event_data),
-      created_at: this.engine.decodeTime(row.created_at),
-      student_email: row.student_email,
-      student_name: row.student_name,
-      seq: row.seq === null ? null : Number(row.seq),
-    }));
+    return rows.map((row) => toStoredEvent(this.engine, row));
+  }
+
+  readClassActivity(query: ClassActivityQuery): Promise<ClassActivity> {
+    return this.guard(() => readClassActivity(this.engine, query));
   }
 
   async ping(): Promise<void> {

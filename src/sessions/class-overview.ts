@@ -1,0 +1,109 @@
+import type { ActiveSession, ClassActivity, EventStore, StoredEvent } from '../storage/types.js';
+import { sessionStatus, STATUSES, type StatusRules } from './status-rules.js';
+import type { SessionSummary, StepSummary } from './overview-schema.js';
+import { medianSecondsPerStep, stepNameOf, stepOf, type StepKey } from './step-durations.js';
+
+export interface ClassOverview {
+  generatedAt: string;
+  rules: StatusRules;
+  sessions: SessionSummary[];
+  steps: StepSummary[];
+}
+
+export interface OverviewRequest {
+  activeWithinSeconds: number;
+  limit: number;
+  rules: StatusRules;
+  now?: Date;
+}
+
+/** Who is active, where each one is, and who needs help first. */
+export async function classOverview(store: EventStore, request: OverviewRequest): Promise<ClassOverview> {
+  const now = request.now ?? new Date();
+  const activity = await store.readClassActivity({
+    activeSince: new Date(now.getTime() - request.activeWithinSeconds * 1000),
+    recentSince: new Date(now.getTime() - request.rules.errorWindowMinutes * 60_000),
+    limit: request.limit,
+  });
+  return summarize(activity, request.rules, now);
+}
+
+function summarize(activity: ClassActivity, rules: StatusRules, now: Date): ClassOverview {
+  const medians = medianSecondsPerStep(activity.navigations);
+  const sessions = activity.sessions.map((session) => summarizeSession(session, medians, rules, now));
+  sessions.sort((a, b) => STATUSES.indexOf(a.status) - STATUSES.indexOf(b.status) || b.secondsOnStep - a.secondsOnStep);
+  return { generatedAt: now.toISOString(), rules, sessions, steps: stepSummaries(sessions, medians, activity.navigations) };
+}
+
+function summarizeSession(
+  session: ActiveSession,
+  medians: ReturnType<typeof medianSecondsPerStep>,
+  rules: StatusRules,
+  now: Date,
+): SessionSummary {
+  const navigation = session.lastNavigation;
+  const currentStep = navigation === null ? null : stepOf(navigation);
+  const onStepSince = navigation?.created_at ?? session.firstSeen;
+  const secondsOnStep = seconds(now, onStepSince);
+  // A help request counts until the student moves on to another step.
+  const help = session.lastHelpRequest !== null && (navigation === null || session.lastHelpRequest.event_id > navigation.event_id) ? session.lastHelpRequest : null;
+  const { status, reason } = sessionStatus(
+    {
+      helpRequested: help !== null,
+      secondsOnStep,
+      stepMedian: currentStep === null ? null : (medians.get(currentStep) ?? null),
+      recentErrors: session.recentErrors,
+      secondsIdle: seconds(now, session.lastSeen),
+    },
+    rules,
+  );
+  return {
+    sessionToken: session.sessionToken,
+    studentEmail: session.studentEmail,
+    studentName: session.studentName,
+    currentStep,
+    stepName: navigation === null ? null : stepNameOf(navigation),
+    onStepSince,
+    secondsOnStep,
+    lastActivity: session.lastSeen,
+    eventCount: session.eventCount,
+    recentErrors: session.recentErrors,
+    lastError: session.lastError === null ? null : describeError(session.lastError),
+    helpRequest: help === null ? null : { message: text(help.event_data.message), at: help.created_at },
+    status,
+    reason,
+  };
+}
+
+/** Every step seen in the window, in step order: who is on it now, and the class's median time on it. */
+function stepSummaries(
+  sessions: SessionSummary[],
+  medians: ReturnType<typeof medianSecondsPerStep>,
+  navigations: readonly StoredEvent[],
+): StepSummary[] {
+  const names = new Map(navigations.map((navigation) => [stepOf(navigation), stepNameOf(navigation)]));
+  const steps = new Map<StepKey, StepSummary>();
+  const entry = (step: StepKey): StepSummary =>
+    steps.get(step) ?? {
+      step,
+      stepName: names.get(step) ?? null,
+      sessions: 0,
+      medianSeconds: medians.get(step)?.seconds ?? null,
+      samples: medians.get(step)?.samples ?? 0,
+    };
+  for (const step of medians.keys()) steps.set(step, entry(step));
+  for (const session of sessions) {
+    if (session.currentStep === null) continue;
+    const summary = entry(session.currentStep);
+    steps.set(session.currentStep, { ...summary, sessions: summary.sessions + 1, stepName: summary.stepName ?? session.stepName });
+  }
+  return [...steps.values()].sort((a, b) => a.step.localeCompare(b.step, 'en', { numeric: true }));
+}
+
+function describeError(error: StoredEvent) {
+  const data = error.event_data;
+  return { errorType: text(data.errorType ?? data.type), errorMessage: text(data.errorMessage ?? data.message), at: error.created_at };
+}
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const seconds = (now: Date, since: string) => Math.max(0, Math.round((now.getTime() - Date.parse(since)) / 1000));
