@@ -3,7 +3,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ServiceUnavailableError } from './errors.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerIngestCors } from './http/ingest-cors.js';
-import { requireInstructor } from './http/instructor-auth.js';
+import cookie from '@fastify/cookie';
+import { cookieSecret, instructorAuth } from './http/instructor-auth.js';
+import { authRoutes } from './routes/auth.js';
 import { registerOpenApi } from './http/openapi.js';
 import { validatorCompiler } from './http/validator-compiler.js';
 import { GroupCommitter, groupCommitFor, type GroupCommitOptions } from './ingest/group-commit.js';
@@ -57,7 +59,10 @@ export async function buildApp(options: AppOptions) {
 
   await app.register(healthRoutes, { store: options.store, isReady });
   await app.register(sdkRoutes, { scripts: options.sdk ?? sdkScripts() });
-  const instructorOnly = requireInstructor(options.adminToken);
+  await app.register(cookie, { secret: cookieSecret(options.adminToken) });
+  const auth = instructorAuth(options.adminToken);
+  const instructorOnly = auth.require;
+  await app.register(authRoutes, { auth });
   await app.register(sessionLogRoutes, { store: options.store, committer, requireInstructor: instructorOnly });
   await app.register(sessionsRoutes, { store: options.store, requireInstructor: instructorOnly });
   return app;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ADMIN_TOKEN, rowsLabel, serviceSpec, type BenchContext } from '../lib/context.js';
+import { measureClassOverview } from './class-overview.js';
 import { failures, runLoad, type HttpRequest, type LoadResult } from '../lib/load.js';
 import { startServer, type ServerProcess } from '../lib/processes.js';
 import { openSeedDatabase, type SeedDatabase } from '../lib/seed.js';
@@ -32,8 +33,9 @@ interface EventsPage {
 
 /**
  * GET latency of the service at two database sizes per engine, under load (10
- * connections) and unloaded (1 connection); at the larger size, also the one-session
- * read with a session_token-only index instead of (session_token, event_id).
+ * connections) and unloaded (1 connection); at the larger size, also the class overview
+ * with a live class on top, and the one-session read with a session_token-only index
+ * instead of (session_token, event_id).
  */
 export async function measureReads(ctx: BenchContext): Promise<void> {
   const { report, config } = ctx;
@@ -67,7 +69,10 @@ export async function measureReads(ctx: BenchContext): Promise<void> {
             else report.figure(name, describe(result));
           }
         }
-        if (rows === large) await compareSessionIndexes(ctx, server, db, engine, composite);
+        if (rows === large) {
+          await measureClassOverview(ctx, server, db.url, engine, rows);
+          await compareSessionIndexes(ctx, server, db, engine, composite);
+        }
       } finally {
         await server.stop();
       }

@@ -1,6 +1,9 @@
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 
+/** Rows per INSERT on PostgreSQL. */
+const CHUNK = 10_000;
+
 /** An event stored at a chosen time (the service always stores "now"). */
 export interface PastEvent {
   sessionToken: string;
@@ -12,22 +15,36 @@ export interface PastEvent {
 /**
  * Writes events straight into the database with their own `created_at`, in time order
  * (so that ids follow times, as when the service stores them): to test what reads make
- * of a class's history. The database's own trigger keeps session_activity as for any insert.
+ * of a class's history, with session_activity kept as the service keeps it.
  */
 export async function insertAt(databaseUrl: string, events: readonly PastEvent[]): Promise<void> {
   const rows = [...events].sort((a, b) => a.at.getTime() - b.at.getTime()).map((e) => [e.sessionToken, e.eventType, JSON.stringify(e.eventData), e.at.toISOString()] as const);
   if (databaseUrl.startsWith('sqlite:')) {
     const db = new BetterSqlite3(databaseUrl.slice('sqlite:'.length));
     const insert = db.prepare('INSERT INTO events (session_token, event_type, event_data, created_at) VALUES (?, ?, ?, ?)');
-    db.transaction(() => rows.forEach((row) => insert.run(...row)))();
+    // SQLite's writer keeps session_activity itself (PostgreSQL's trigger does it there).
+    const touch = db.prepare(`INSERT INTO session_activity VALUES (@token, @at, @at, 1)
+      ON CONFLICT (session_token) DO UPDATE SET last_seen = excluded.last_seen, event_count = event_count + 1`);
+    db.transaction(() =>
+      rows.forEach((row) => {
+        insert.run(...row);
+        touch.run({ token: row[0], at: row[3] });
+      }),
+    )();
     db.close();
     return;
   }
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    for (const row of rows) {
-      await client.query('INSERT INTO events (session_token, event_type, event_data, created_at) VALUES ($1, $2, $3::jsonb, $4)', [...row]);
+    for (let start = 0; start < rows.length; start += CHUNK) {
+      const chunk = rows.slice(start, start + CHUNK);
+      await client.query(
+        `INSERT INTO events (session_token, event_type, event_data, created_at)
+         SELECT t, y, d, c FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[]) WITH ORDINALITY AS r(t, y, d, c, n)
+         ORDER BY n`,
+        [0, 1, 2, 3].map((column) => chunk.map((row) => row[column])),
+      );
     }
   } finally {
     await client.end();

@@ -136,6 +136,14 @@ await describeEachEngine('GET /api/sessions', (engine) => {
     );
   });
 
+  it('counts a session’s events as stored: a retried event once', async () => {
+    const event = { sessionToken: 'ws_count', eventType: 'action', eventData: {}, eventId: '0190b6a4-3c1e-7d3a-9f2b-1a2b3c4d5e6f' };
+    await app.post({ events: [event, { ...event, eventId: undefined }] });
+    await app.post(event);
+    const body = (await (await get('')).json()) as { sessions: Array<{ sessionToken: string; eventCount: number }> };
+    assert.equal(body.sessions.find((s) => s.sessionToken === 'ws_count')?.eventCount, 2);
+  });
+
   it('refuses anyone else, and bad parameters', async () => {
     assert.equal((await get('', {})).status, 401);
     for (const query of ['?activeWithin=3x', '?activeWithin=0h', '?limit=0', '?stuckFactor=-1', '?minSamples=0', '?other=1']) {

@@ -47,13 +47,8 @@ export const sqliteMigrations: Record<string, Migration> = {
         SELECT session_token, min(created_at), max(created_at), count(*) FROM events GROUP BY session_token`.execute(db);
       await sql`CREATE INDEX session_activity_last_seen_idx ON session_activity (last_seen)`.execute(db);
       await sql`CREATE INDEX events_session_type_idx ON events (session_token, event_type, event_id)`.execute(db);
-      // Kept by the database itself, in the transaction that stores the events.
-      await sql`CREATE TRIGGER events_session_activity AFTER INSERT ON events BEGIN
-        INSERT INTO session_activity (session_token, first_seen, last_seen, event_count)
-        VALUES (NEW.session_token, NEW.created_at, NEW.created_at, 1)
-        ON CONFLICT (session_token) DO UPDATE
-        SET last_seen = max(last_seen, excluded.last_seen), event_count = event_count + 1;
-      END`.execute(db);
+      // Kept up to date by the writer, once per session of each group, in the transaction
+      // that stores the events (a row trigger would cost an upsert per event: half the rate).
     },
   },
 };

@@ -21,6 +21,7 @@ export class SqliteEventWriter {
   private readonly selectLink: Statement<[string], { student_id: number }>;
   private readonly upsertLink: Statement<[string, number]>;
   private readonly insertEvent: Statement<[number | null, string, string, string, string, string | null, number | null]>;
+  private readonly touchSession: Statement<[{ token: string; at: string; count: number }]>;
   private readonly writeGroup: (events: readonly NewEvent[]) => Learned;
   private readonly students = new BoundedCache<string, KnownStudent>();
   private readonly links = new BoundedCache<string, number | null>();
@@ -39,6 +40,9 @@ export class SqliteEventWriter {
       INSERT INTO events (student_id, session_token, event_type, event_data, created_at, client_event_id, seq)
       VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (client_event_id) DO NOTHING`);
+    this.touchSession = db.prepare(`
+      INSERT INTO session_activity (session_token, first_seen, last_seen, event_count) VALUES (@token, @at, @at, @count)
+      ON CONFLICT (session_token) DO UPDATE SET last_seen = excluded.last_seen, event_count = event_count + excluded.event_count`);
     const transaction = db.transaction((events: readonly NewEvent[]) => this.write(events));
     this.writeGroup = (events) => transaction.immediate(events);
   }
@@ -73,10 +77,13 @@ export class SqliteEventWriter {
       learned.links.set(token, studentId);
     }
     const createdAt = new Date().toISOString();
+    const stored = new Map<string, number>();
     events.forEach((event, i) => {
       const data = JSON.stringify(event.eventData);
-      this.insertEvent.run(studentOf[i] ?? null, event.sessionToken, event.eventType, data, createdAt, event.eventId ?? null, event.seq ?? null);
+      const { changes } = this.insertEvent.run(studentOf[i] ?? null, event.sessionToken, event.eventType, data, createdAt, event.eventId ?? null, event.seq ?? null);
+      stored.set(event.sessionToken, (stored.get(event.sessionToken) ?? 0) + changes);
     });
+    for (const [token, count] of stored) if (count > 0) this.touchSession.run({ token, at: createdAt, count });
     return learned;
   }
 
