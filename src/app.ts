@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ServiceUnavailableError } from './errors.js';
+import { dashboardRoot, registerDashboard } from './http/dashboard.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerIngestCors } from './http/ingest-cors.js';
 import cookie from '@fastify/cookie';
@@ -30,6 +31,8 @@ export interface AppOptions {
   groupCommit?: GroupCommitOptions;
   /** The browser SDK files to serve; by default as built in packages/browser. */
   sdk?: ServedScript[];
+  /** The dashboard's built files; by default packages/dashboard/dist. */
+  dashboardRoot?: string;
 }
 
 /**
@@ -59,6 +62,7 @@ export async function buildApp(options: AppOptions) {
 
   await app.register(healthRoutes, { store: options.store, isReady });
   await app.register(sdkRoutes, { scripts: options.sdk ?? sdkScripts() });
+  await registerDashboard(app, options.dashboardRoot ?? dashboardRoot());
   await app.register(cookie, { secret: cookieSecret(options.adminToken) });
   const auth = instructorAuth(options.adminToken);
   const instructorOnly = auth.require;

@@ -1,7 +1,7 @@
-import type { ActiveSession, ClassActivity, EventStore, StoredEvent } from '../storage/types.js';
+import type { ActiveSession, ClassActivity, EventStore, StepVisit } from '../storage/types.js';
 import { sessionStatus, STATUSES, type StatusRules } from './status-rules.js';
 import type { SessionSummary, StepSummary } from './overview-schema.js';
-import { medianSecondsPerStep, stepNameOf, stepOf, type StepKey } from './step-durations.js';
+import { medianSecondsPerStep, type StepKey } from './step-durations.js';
 
 export interface ClassOverview {
   generatedAt: string;
@@ -29,10 +29,10 @@ export async function classOverview(store: EventStore, request: OverviewRequest)
 }
 
 function summarize(activity: ClassActivity, rules: StatusRules, now: Date): ClassOverview {
-  const medians = medianSecondsPerStep(activity.navigations);
+  const medians = medianSecondsPerStep(activity.visits);
   const sessions = activity.sessions.map((session) => summarizeSession(session, medians, rules, now));
   sessions.sort((a, b) => STATUSES.indexOf(a.status) - STATUSES.indexOf(b.status) || b.secondsOnStep - a.secondsOnStep);
-  return { generatedAt: now.toISOString(), rules, sessions, steps: stepSummaries(sessions, medians, activity.navigations) };
+  return { generatedAt: now.toISOString(), rules, sessions, steps: stepSummaries(sessions, medians, activity.visits) };
 }
 
 function summarizeSession(
@@ -42,11 +42,11 @@ function summarizeSession(
   now: Date,
 ): SessionSummary {
   const navigation = session.lastNavigation;
-  const currentStep = navigation === null ? null : stepOf(navigation);
-  const onStepSince = navigation?.created_at ?? session.firstSeen;
+  const currentStep = navigation?.step ?? null;
+  const onStepSince = navigation?.at ?? session.firstSeen;
   const secondsOnStep = seconds(now, onStepSince);
   // A help request counts until the student moves on to another step.
-  const help = session.lastHelpRequest !== null && (navigation === null || session.lastHelpRequest.event_id > navigation.event_id) ? session.lastHelpRequest : null;
+  const help = session.lastHelpRequest !== null && (navigation === null || session.lastHelpRequest.eventId > navigation.eventId) ? session.lastHelpRequest : null;
   const { status, reason } = sessionStatus(
     {
       helpRequested: help !== null,
@@ -62,14 +62,14 @@ function summarizeSession(
     studentEmail: session.studentEmail,
     studentName: session.studentName,
     currentStep,
-    stepName: navigation === null ? null : stepNameOf(navigation),
+    stepName: navigation?.stepName ?? null,
     onStepSince,
     secondsOnStep,
     lastActivity: session.lastSeen,
     eventCount: session.eventCount,
     recentErrors: session.recentErrors,
-    lastError: session.lastError === null ? null : describeError(session.lastError),
-    helpRequest: help === null ? null : { message: text(help.event_data.message), at: help.created_at },
+    lastError: session.lastError === null ? null : { errorType: session.lastError.kind, errorMessage: session.lastError.message, at: session.lastError.at },
+    helpRequest: help === null ? null : { message: help.message, at: help.at },
     status,
     reason,
   };
@@ -79,9 +79,9 @@ function summarizeSession(
 function stepSummaries(
   sessions: SessionSummary[],
   medians: ReturnType<typeof medianSecondsPerStep>,
-  navigations: readonly StoredEvent[],
+  visits: readonly StepVisit[],
 ): StepSummary[] {
-  const names = new Map(navigations.map((navigation) => [stepOf(navigation), stepNameOf(navigation)]));
+  const names = new Map(visits.map((visit) => [visit.step, visit.stepName]));
   const steps = new Map<StepKey, StepSummary>();
   const entry = (step: StepKey): StepSummary =>
     steps.get(step) ?? {
@@ -100,10 +100,4 @@ function stepSummaries(
   return [...steps.values()].sort((a, b) => a.step.localeCompare(b.step, 'en', { numeric: true }));
 }
 
-function describeError(error: StoredEvent) {
-  const data = error.event_data;
-  return { errorType: text(data.errorType ?? data.type), errorMessage: text(data.errorMessage ?? data.message), at: error.created_at };
-}
-
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const seconds = (now: Date, since: string) => Math.max(0, Math.round((now.getTime() - Date.parse(since)) / 1000));

@@ -64,6 +64,19 @@ export interface ClassActivityQuery {
   limit: number;
 }
 
+/** What the overview reads of an event: when, and a few fields of its data (as text). */
+export interface EventFacts {
+  eventId: number;
+  sessionToken: string;
+  at: string;
+  /** Navigation: the step arrived at (`to`, else `currentStep`) and its name (`toStepName`, else `stepName`). */
+  step: string | null;
+  stepName: string | null;
+  /** Error: `errorType` (else `type`) and `errorMessage` (else `message`); help request: `message`. */
+  kind: string | null;
+  message: string | null;
+}
+
 /** One active session and its latest telling events. */
 export interface ActiveSession {
   sessionToken: string;
@@ -72,17 +85,25 @@ export interface ActiveSession {
   firstSeen: string;
   lastSeen: string;
   eventCount: number;
-  lastNavigation: StoredEvent | null;
-  lastError: StoredEvent | null;
-  lastHelpRequest: StoredEvent | null;
+  lastNavigation: EventFacts | null;
+  lastError: EventFacts | null;
+  lastHelpRequest: EventFacts | null;
   /** Errors since `recentSince`. */
   recentErrors: number;
 }
 
+/** A stay on a step: from the navigation that arrived at it to the session's next one. */
+export interface StepVisit {
+  step: string | null;
+  stepName: string | null;
+  /** Null while the session is still on the step. */
+  seconds: number | null;
+}
+
 export interface ClassActivity {
   sessions: ActiveSession[];
-  /** Every navigation event since `activeSince`, oldest first: how long the class spends on each step. */
-  navigations: StoredEvent[];
+  /** Every visit to a step that began since `activeSince`: how long the class spends on each. */
+  visits: StepVisit[];
 }
 
 /**

@@ -1,7 +1,6 @@
-import type { ExpressionBuilder } from 'kysely';
-import type { ActiveSession, ClassActivity, ClassActivityQuery, StoredEvent } from '../types.js';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { ActiveSession, ClassActivity, ClassActivityQuery, EventFacts, StepVisit } from '../types.js';
 import type { Database } from './database.js';
-import { selectStoredEvents, toStoredEvent } from './select-events.js';
 import type { SqlEngine } from './sql-engine.js';
 
 type ActivityScope = ExpressionBuilder<Database & { sa: Database['session_activity'] }, 'sa'>;
@@ -12,24 +11,20 @@ const MAX_NAVIGATIONS = 50_000;
 /**
  * Three indexed reads: the active sessions (session_activity by last_seen) with the ids
  * of their latest navigation, error and help request and their recent error count (each
- * a lookup in events (session_token, event_type, event_id)); those events; and the
- * navigations in the window (events (event_type, event_id) from the window's first id).
+ * a lookup in events (session_token, event_type, event_id)); those events, as a few
+ * fields extracted by the database rather than whole documents; and the step visits of
+ * the window (events (event_type, event_id) from the window's first id).
  */
 export async function readClassActivity(engine: SqlEngine, query: ClassActivityQuery): Promise<ClassActivity> {
   const [windowStart, recentStart] = await Promise.all([firstEventAt(engine, query.activeSince), firstEventAt(engine, query.recentSince)]);
   const rows = await selectActiveSessions(engine, query, recentStart).execute();
   const ids = rows.flatMap((row) => [row.navigation_id, row.error_id, row.help_id]).filter((id) => id !== null);
-  const [events, navigations] = await Promise.all([
-    ids.length === 0 ? [] : selectStoredEvents(engine).where('e.event_id', 'in', ids).execute(),
-    selectStoredEvents(engine)
-      .where('e.event_type', '=', 'navigation')
-      .where('e.event_id', '>=', windowStart)
-      .orderBy('e.event_id', 'asc')
-      .limit(MAX_NAVIGATIONS)
-      .execute(),
+  const [latest, visits] = await Promise.all([
+    ids.length === 0 ? [] : selectFacts(engine).where('e.event_id', 'in', ids).execute(),
+    selectVisits(engine, windowStart),
   ]);
-  const byId = new Map(events.map((row) => [Number(row.event_id), toStoredEvent(engine, row)]));
-  const event = (id: unknown): StoredEvent | null => (id === null ? null : (byId.get(Number(id)) ?? null));
+  const byId = new Map(latest.map((row) => [Number(row.event_id), toFacts(engine, row)]));
+  const facts = (id: unknown): EventFacts | null => (id === null ? null : (byId.get(Number(id)) ?? null));
   const sessions = rows.map(
     (row): ActiveSession => ({
       sessionToken: row.session_token,
@@ -38,13 +33,34 @@ export async function readClassActivity(engine: SqlEngine, query: ClassActivityQ
       firstSeen: engine.decodeTime(row.first_seen),
       lastSeen: engine.decodeTime(row.last_seen),
       eventCount: Number(row.event_count),
-      lastNavigation: event(row.navigation_id),
-      lastError: event(row.error_id),
-      lastHelpRequest: event(row.help_id),
+      lastNavigation: facts(row.navigation_id),
+      lastError: facts(row.error_id),
+      lastHelpRequest: facts(row.help_id),
       recentErrors: Number(row.recent_errors),
     }),
   );
-  return { sessions, navigations: navigations.map((row) => toStoredEvent(engine, row)) };
+  return { sessions, visits };
+}
+
+/**
+ * Each navigation in the window with the time to the session's next one, computed by the
+ * database (a window function): numbers, not timestamps, cross the wire.
+ */
+async function selectVisits(engine: SqlEngine, windowStart: number): Promise<StepVisit[]> {
+  // SQLite's ->> gives JSON numbers as numbers, PostgreSQL's as text: both become text here.
+  const { rows } = await sql<{ step: unknown; step_name: unknown; seconds: number | string | null }>`
+    SELECT step, step_name, ${engine.secondsBetween(sql.ref('arrived'), sql.ref('left_at'))} AS seconds
+    FROM (
+      SELECT coalesce(e.event_data ->> 'to', e.event_data ->> 'currentStep') AS step,
+             coalesce(e.event_data ->> 'toStepName', e.event_data ->> 'stepName') AS step_name,
+             e.created_at AS arrived,
+             lead(e.created_at) OVER (PARTITION BY e.session_token ORDER BY e.event_id) AS left_at
+      FROM events e
+      WHERE e.event_type = 'navigation' AND e.event_id >= ${windowStart}
+      ORDER BY e.event_id
+      LIMIT ${MAX_NAVIGATIONS}
+    ) AS visits`.execute(engine.db);
+  return rows.map((row) => ({ step: text(row.step), stepName: text(row.step_name), seconds: milliseconds(row.seconds) }));
 }
 
 /** The id of the first event stored at or after `time` (ids follow commit order, as do times). */
@@ -57,6 +73,41 @@ async function firstEventAt(engine: SqlEngine, time: Date): Promise<number> {
     .limit(1)
     .executeTakeFirst();
   return row === undefined ? Number.MAX_SAFE_INTEGER : engine.decodeId(row.event_id);
+}
+
+/** `event_data ->> 'a'`, else `->> 'b'`: the same SQL on both engines. */
+const field = (first: string, second: string) => sql<string | null>`coalesce(e.event_data ->> ${first}, e.event_data ->> ${second})`;
+
+function selectFacts(engine: SqlEngine) {
+  return engine.db
+    .selectFrom('events as e')
+    .select([
+      'e.event_id',
+      'e.session_token',
+      'e.created_at',
+      field('to', 'currentStep').as('step'),
+      field('toStepName', 'stepName').as('step_name'),
+      field('errorType', 'type').as('kind'),
+      field('errorMessage', 'message').as('message'),
+    ]);
+}
+
+type FactsRow = Awaited<ReturnType<ReturnType<typeof selectFacts>['executeTakeFirstOrThrow']>>;
+
+const text = (value: unknown) => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null);
+/** To the millisecond the timestamps have (SQLite's julianday arithmetic adds float noise). */
+const milliseconds = (seconds: number | string | null) => (seconds === null ? null : Math.round(Number(seconds) * 1000) / 1000);
+
+function toFacts(engine: SqlEngine, row: FactsRow): EventFacts {
+  return {
+    eventId: engine.decodeId(row.event_id),
+    sessionToken: row.session_token,
+    at: engine.decodeTime(row.created_at),
+    step: text(row.step),
+    stepName: text(row.step_name),
+    kind: text(row.kind),
+    message: text(row.message),
+  };
 }
 
 function selectActiveSessions(engine: SqlEngine, query: ClassActivityQuery, recentStart: number) {

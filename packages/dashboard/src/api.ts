@@ -1,0 +1,48 @@
+// The service's API as the dashboard uses it: same origin, the session cookie as credentials.
+import type { OverviewResponse } from '../../../src/sessions/overview-schema.js';
+import type { StoredEvent } from '../../../src/storage/types.js';
+import type { Static } from 'typebox';
+
+export type Overview = Static<typeof OverviewResponse>;
+export type SessionRow = Overview['sessions'][number];
+export type StepRow = Overview['steps'][number];
+export type { StoredEvent };
+
+export interface EventsPage {
+  count: number;
+  events: StoredEvent[];
+  hasMore: boolean;
+  nextCursor: string | null;
+}
+
+/** The instructor is not (or no longer) signed in. */
+export class SignedOut extends Error {}
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(path, init);
+  if (response.status === 401) throw new SignedOut();
+  const body = (await response.json()) as T & { error?: { message: string } };
+  if (!response.ok) throw new Error(body.error?.message ?? `HTTP ${response.status}`);
+  return body;
+}
+
+export const signIn = (token: string) =>
+  call('/api/auth/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+export const signOut = () => call('/api/auth/session', { method: 'DELETE' });
+export const checkSession = () => call('/api/auth/session');
+export const getOverview = () => call<Overview>('/api/sessions');
+export const getEvents = (query: URLSearchParams) => call<EventsPage>(`/api/session-log?${query.toString()}`);
+
+/** Every event of one session, oldest first (up to `max`). */
+export async function getSessionEvents(sessionToken: string, max = 5000): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = new URLSearchParams({ sessionToken, order: 'asc', limit: '1000' });
+    if (cursor !== null) query.set('cursor', cursor);
+    const page = await getEvents(query);
+    events.push(...page.events);
+    cursor = page.hasMore ? page.nextCursor : null;
+  } while (cursor !== null && events.length < max);
+  return events;
+}

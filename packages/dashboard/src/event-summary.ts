@@ -1,0 +1,34 @@
+import type { StoredEvent } from './api.js';
+
+const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value) ?? 'undefined');
+
+/** One line that says what happened, by event type; the data itself stays one click away. */
+export function eventSummary(event: StoredEvent): string {
+  const d = event.event_data;
+  switch (event.event_type) {
+    case 'navigation':
+      return `step ${show(d.from)} → ${show(d.to)}${typeof d.toStepName === 'string' ? ` · ${d.toStepName}` : ''}`;
+    case 'error':
+      return `${show(d.errorType ?? 'error')}: ${show(d.errorMessage ?? d.message ?? '')}${d.statusCode === undefined ? '' : ` (${show(d.statusCode)})`}`;
+    case 'api_call':
+      return `${show(d.method ?? '')} ${show(d.endpoint ?? '')} → ${show(d.status)}`;
+    case 'action':
+      return show(d.actionName ?? 'action');
+    case 'state_change':
+      return `${show(d.stateName)}: ${show(d.oldValue)} → ${show(d.newValue)}`;
+    case 'help_request':
+      return `asked for help${typeof d.message === 'string' ? `: “${d.message}”` : ''}`;
+    case 'events_dropped':
+      return `${show(d.count)} events dropped in the browser (queue full)`;
+    default:
+      return JSON.stringify(d).slice(0, 140);
+  }
+}
+
+/** Errors, and API calls that failed: what should catch the eye. */
+export function isFailure(event: StoredEvent): boolean {
+  if (event.event_type === 'error') return true;
+  if (event.event_type !== 'api_call') return false;
+  const status = Number(event.event_data.status);
+  return event.event_data.success === false || status >= 400 || status === 0;
+}

@@ -1,0 +1,98 @@
+import { useEffect, useState } from 'preact/hooks';
+import { getEvents, type StoredEvent } from './api.js';
+import { EventList } from './event-list.js';
+
+/** The query API's parameters, as the page's URL keeps them (never credentials). */
+const FIELDS = ['sessionToken', 'studentEmail', 'eventType', 'since', 'until', 'order'] as const;
+
+/** A form over GET /api/session-log; the query lives in the page's URL, so it can be shared. */
+export function Search({ query, setQuery, onError }: { query: URLSearchParams; setQuery: (query: URLSearchParams) => void; onError: (error: unknown) => void }) {
+  const [events, setEvents] = useState<StoredEvent[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const apiQuery = () => {
+    const api = new URLSearchParams();
+    for (const field of FIELDS) {
+      const value = query.get(field);
+      if (value) api.set(field, field === 'since' || field === 'until' ? new Date(value).toISOString() : value);
+    }
+    for (const line of (query.get('filters') ?? '').split('\n')) {
+      const match = /^\s*([A-Za-z_][\w.]*)\s*=\s*(.+?)\s*$/.exec(line);
+      if (match?.[1] !== undefined && match[2] !== undefined) api.append(`data.${match[1]}`, match[2]);
+    }
+    api.set('limit', '100');
+    return api;
+  };
+  const load = (cursor: string | null) => {
+    const api = apiQuery();
+    if (cursor !== null) api.set('cursor', cursor);
+    setLoading(true);
+    getEvents(api).then(
+      (page) => {
+        setEvents((shown) => (cursor === null ? page.events : [...shown, ...page.events]));
+        setNext(page.hasMore ? page.nextCursor : null);
+        setLoading(false);
+      },
+      (error: unknown) => {
+        setLoading(false);
+        onError(error);
+      },
+    );
+  };
+  useEffect(() => {
+    if ([...query.keys()].some((key) => key !== 'view')) load(null);
+  }, [query.toString()]);
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const next = new URLSearchParams({ view: 'search' });
+    for (const [key, value] of form) if (typeof value === 'string' && value.trim() !== '') next.set(key, value.trim());
+    setQuery(next);
+  };
+  return (
+    <section>
+      <h2>Search events</h2>
+      <form class="search" onSubmit={submit}>
+        <label>
+          Session token <input name="sessionToken" defaultValue={query.get('sessionToken') ?? ''} placeholder="ws_…" />
+        </label>
+        <label>
+          Student email <input name="studentEmail" type="email" defaultValue={query.get('studentEmail') ?? ''} />
+        </label>
+        <label>
+          Event type
+          <input name="eventType" list="event-types" defaultValue={query.get('eventType') ?? ''} />
+          <datalist id="event-types">
+            {['navigation', 'error', 'action', 'api_call', 'state_change', 'help_request'].map((type) => (
+              <option key={type} value={type} />
+            ))}
+          </datalist>
+        </label>
+        <label>
+          Since <input name="since" type="datetime-local" step="1" defaultValue={query.get('since') ?? ''} />
+        </label>
+        <label>
+          Until <input name="until" type="datetime-local" step="1" defaultValue={query.get('until') ?? ''} />
+        </label>
+        <label>
+          Order
+          <select name="order" defaultValue={query.get('order') ?? 'desc'}>
+            <option value="desc">newest first</option>
+            <option value="asc">oldest first</option>
+          </select>
+        </label>
+        <label class="wide">
+          Event data filters, one per line (<code>status=gte:400</code>, <code>errorType=openai_validation_failed</code>)
+          <textarea name="filters" rows={2} defaultValue={query.get('filters') ?? ''} />
+        </label>
+        <button type="submit">Search</button>
+      </form>
+      <EventList events={events} showSession />
+      {next !== null && (
+        <button type="button" disabled={loading} onClick={() => load(next)}>
+          {loading ? 'Loading…' : 'Load more'}
+        </button>
+      )}
+    </section>
+  );
+}

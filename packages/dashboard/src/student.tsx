@@ -1,0 +1,44 @@
+import { useEffect, useState } from 'preact/hooks';
+import { getSessionEvents, type StoredEvent } from './api.js';
+import { EventList } from './event-list.js';
+import { fullTime } from './format.js';
+import { Timeline } from './timeline.js';
+
+/** One session: its progression across steps, then every event, with copy and export. */
+export function Student({ sessionToken, onError }: { sessionToken: string; onError: (error: unknown) => void }) {
+  const [events, setEvents] = useState<StoredEvent[] | null>(null);
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    setEvents(null);
+    getSessionEvents(sessionToken).then(setEvents, onError);
+  }, [sessionToken]);
+  if (events === null) return <p class="muted">Loading {sessionToken}…</p>;
+  const student = events.find((e) => e.student_email !== null);
+  const exportEvents = () => {
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([JSON.stringify(events, null, 2)], { type: 'application/json' }));
+    link.download = `${sessionToken}.json`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  };
+  return (
+    <section>
+      <h2>
+        {student?.student_name ?? student?.student_email ?? 'Anonymous session'}{' '}
+        <span class="muted">{student?.student_name != null ? `· ${student.student_email ?? ''}` : ''}</span>
+      </h2>
+      <p class="toolbar">
+        <code>{sessionToken}</code>
+        <button type="button" onClick={() => void navigator.clipboard.writeText(sessionToken).then(() => setCopied(true))}>
+          {copied ? 'Copied' : 'Copy token'}
+        </button>
+        <button type="button" onClick={exportEvents}>
+          Export this session
+        </button>
+        {events.length > 0 && <span class="muted">{events.length} events since {fullTime(events[0]?.created_at ?? '')}</span>}
+      </p>
+      {events.length === 0 ? <p class="muted">No events for this session.</p> : <Timeline events={events} now={Date.now()} />}
+      <EventList events={events} />
+    </section>
+  );
+}

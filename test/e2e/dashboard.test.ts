@@ -1,0 +1,141 @@
+// The instructor dashboard in real Chromium, served by the real service on SQLite, over
+// a class whose history is written with past timestamps.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { browserUnavailable, launchChromium } from '../helpers/browser.js';
+import { getStudentErrors } from '../conformance/spec-queries.js';
+import { cleanUpDatabases, ENGINES } from '../helpers/engines.js';
+import { insertAt, type PastEvent } from '../helpers/insert-at.js';
+import { ADMIN_TOKEN, startApp, type RunningApp } from '../helpers/test-app.js';
+
+const sqlite = ENGINES.find((engine) => engine.name === 'sqlite');
+const STEPS = ['Connect Accounts', 'Choose Use Case', 'Provision Services', 'Build Agent'];
+const XSS = '<img src=x onerror="window.__xss = 1">';
+
+/** Four students took 4-6 minutes on Provision Services; Grace has been on it for 25, failing. */
+function classHistory(now: number): PastEvent[] {
+  const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
+  const nav = (sessionToken: string, from: number, to: number, minutesAgo: number): PastEvent => ({
+    sessionToken,
+    eventType: 'navigation',
+    eventData: { from, to, fromStepName: STEPS[from], toStepName: STEPS[to], currentStep: to, stepName: STEPS[to] },
+    at: at(minutesAgo),
+  });
+  const quick = ['ws_ada', 'ws_alan', 'ws_barbara', 'ws_edsger'].flatMap((token, i) => [nav(token, 0, 2, 40), nav(token, 2, 3, 35 - i)]);
+  const grace = [
+    nav('ws_grace', 0, 2, 25),
+    ...Array.from({ length: 150 }, (_, i): PastEvent => ({ sessionToken: 'ws_grace', eventType: 'action', eventData: { actionName: 'retry_deploy', attempt: i }, at: at(24 - i * 0.1) })),
+    {
+      sessionToken: 'ws_grace',
+      eventType: 'error',
+      eventData: { errorType: 'twilio_function_deploy_failed', errorMessage: 'Twilio account not authorized for Functions', statusCode: 403 },
+      at: at(2),
+    },
+  ];
+  const xss = { sessionToken: 'ws_alan', eventType: 'error', eventData: { errorType: 'bad_input', errorMessage: XSS }, at: at(20) };
+  return [...quick, ...grace, xss];
+}
+
+describe('instructor dashboard in Chromium', { skip: browserUnavailable() ?? false }, () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    if (sqlite === undefined) throw new Error('no SQLite engine');
+    const database = await sqlite.createDatabase();
+    app = await startApp(database);
+    await insertAt(database.url, classHistory(Date.now()));
+    // Names come with the students' latest events, through the API as the SDK sends them.
+    for (const [token, name] of [['ws_grace', 'Grace Hopper'], ['ws_ada', 'Ada Lovelace'], ['ws_alan', 'Alan Turing']] as const) {
+      const email = `${name.split(' ')[0]?.toLowerCase() ?? ''}@workshop.example.edu`;
+      await app.post({ sessionToken: token, studentEmail: email, studentName: name, eventType: 'action', eventData: { actionName: 'typing' } });
+    }
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await cleanUpDatabases();
+  });
+
+  it('is served with a Content-Security-Policy that allows no inline script', async () => {
+    const response = await fetch(`${app.url}/`);
+    assert.equal(response.status, 200);
+    const policy = response.headers.get('content-security-policy') ?? '';
+    assert.match(policy, /script-src 'self'/);
+    assert.ok(!policy.includes('unsafe-inline'));
+  });
+
+  it('signs in with the instructor token and shows the class, the stuck student first among the stuck', async () => {
+    await page.goto(app.url);
+    await page.fill('input[name=token]', ADMIN_TOKEN);
+    await page.click('button[type=submit]');
+    const row = page.locator('table.overview tbody tr', { hasText: 'Grace Hopper' });
+    await row.waitFor();
+    assert.equal(await row.locator('.status').innerText(), 'stuck');
+    assert.match(await row.innerText(), /twilio_function_deploy_failed: Twilio account not authorized for Functions/);
+    assert.match(await row.innerText(), /Provision Services/);
+    assert.equal(await page.locator('table.overview tbody tr').first().locator('.status').innerText(), 'stuck');
+    assert.ok(!(await page.context().cookies()).some((cookie) => cookie.value.includes(ADMIN_TOKEN)));
+    const stored = await page.evaluate(() => JSON.stringify((globalThis as unknown as { localStorage: object }).localStorage));
+    assert.ok(!stored.includes(ADMIN_TOKEN));
+  });
+
+  it('opens the student’s timeline and reads the error, filtered to errors', async () => {
+    await page.locator('table.overview a', { hasText: 'Grace Hopper' }).click();
+    await page.locator('.timeline svg').waitFor();
+    assert.match(page.url(), /view=student&session=ws_grace/);
+    await page.locator('button', { hasText: 'errors only' }).click();
+    const rows = page.locator('.event-list li');
+    assert.equal(await rows.count(), 1);
+    assert.match(await rows.first().innerText(), /twilio_function_deploy_failed: Twilio account not authorized for Functions \(403\)/);
+    await rows.first().locator('summary').click();
+    assert.match(await rows.first().locator('pre').innerText(), /"statusCode": 403/);
+  });
+
+  it('shows an HTML payload in event data as text, and runs nothing', async () => {
+    await page.fill('input[name=who]', 'ws_alan');
+    await page.press('input[name=who]', 'Enter');
+    const row = page.locator('.event-list li', { hasText: 'bad_input' });
+    await row.waitFor();
+    assert.ok((await row.innerText()).includes(XSS));
+    assert.equal(await page.locator('.event-list img').count(), 0);
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss), undefined);
+  });
+
+  it('searches by email, keeping the query in the URL', async () => {
+    await page.locator('nav a', { hasText: 'Search' }).click();
+    await page.fill('input[name=studentEmail]', 'grace@workshop.example.edu');
+    await page.click('form.search button[type=submit]');
+    await page.locator('.event-list li').first().waitFor();
+    assert.match(page.url(), /view=search&studentEmail=grace%40workshop\.example\.edu/);
+    assert.ok(!page.url().includes(ADMIN_TOKEN));
+    // Events from before the session was identified belong to its token, not yet to the email.
+    assert.match(await page.locator('.event-list li').first().innerText(), /typing/);
+  });
+
+  it('pages through a long session with "Load more", and reopens a shared search from its URL', async () => {
+    await page.goto(`${app.url}/?view=search&sessionToken=ws_grace&eventType=action`);
+    await page.locator('.event-list li').first().waitFor();
+    assert.equal(await page.locator('.event-list li').count(), 100);
+    await page.locator('button', { hasText: 'Load more' }).click();
+    await page.locator('.event-list li').nth(150).waitFor();
+    assert.equal(await page.locator('.event-list li').count(), 151);
+    assert.equal(await page.locator('button', { hasText: 'Load more' }).count(), 0);
+  });
+
+  it('runs the spec’s getStudentErrors example in the page, signed in by the cookie alone', async () => {
+    const errors = await page.evaluate<Array<{ event_data: { errorType: string } }>>(`(${getStudentErrors.toString()})('ws_grace')`);
+    assert.deepEqual(errors.map((e) => e.event_data.errorType), ['twilio_function_deploy_failed']);
+  });
+
+  it('signs out, after which the page is refused', async () => {
+    await page.locator('button', { hasText: 'Sign out' }).click();
+    await page.locator('input[name=token]').waitFor();
+    const status = await page.evaluate(async () => (await fetch('/api/session-log?eventType=error')).status);
+    assert.equal(status, 401);
+  });
+});
