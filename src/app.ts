@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.js';
 import { sdkRoutes, sdkScripts, type ServedScript } from './routes/sdk.js';
 import { sessionLogRoutes } from './routes/session-log.js';
 import { sessionsRoutes } from './sessions/sessions-route.js';
+import { DEFAULT_RULES, type StatusRules } from './sessions/status-rules.js';
 import type { EventStore } from './storage/types.js';
 
 export const VERSION = '0.1.0';
@@ -33,6 +34,8 @@ export interface AppOptions {
   sdk?: ServedScript[];
   /** The dashboard's built files; by default packages/dashboard/dist. */
   dashboardRoot?: string;
+  /** The class overview's status rules where they differ from the defaults. */
+  statusRules?: Partial<StatusRules>;
 }
 
 /**
@@ -68,6 +71,6 @@ export async function buildApp(options: AppOptions) {
   const instructorOnly = auth.require;
   await app.register(authRoutes, { auth });
   await app.register(sessionLogRoutes, { store: options.store, committer, requireInstructor: instructorOnly });
-  await app.register(sessionsRoutes, { store: options.store, requireInstructor: instructorOnly });
+  await app.register(sessionsRoutes, { store: options.store, requireInstructor: instructorOnly, rules: { ...DEFAULT_RULES, ...options.statusRules } });
   return app;
 }

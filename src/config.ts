@@ -1,4 +1,7 @@
 import path from 'node:path';
+import { Value } from 'typebox/value';
+import { Type } from 'typebox';
+import { StatusRules } from './sessions/overview-schema.js';
 
 /** Everything the service reads from its environment, parsed and checked once at start. */
 export interface Config {
@@ -13,6 +16,8 @@ export interface Config {
   /** Origins allowed to POST events from a browser; `'*'` allows any. */
   corsOrigins: '*' | string[];
   logLevel: string;
+  /** The class overview's status rules where they differ from the defaults. */
+  statusRules: Partial<StatusRules>;
 }
 
 /** A bad environment value; its message is one line naming the variable. */
@@ -38,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     adminToken: parseAdminToken(env.SESSION_LOG_ADMIN_TOKEN),
     corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
     logLevel: parseLogLevel(env.LOG_LEVEL),
+    statusRules: parseStatusRules(env.SESSION_LOG_STATUS_RULES),
   };
 }
 
@@ -101,4 +107,22 @@ function parseLogLevel(raw: string | undefined): string {
   if (value === undefined) return 'info';
   if (!LOG_LEVELS.includes(value)) throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);
   return value;
+}
+
+const PartialRules = Type.Partial(StatusRules, { additionalProperties: false });
+
+/** `stuckMinMinutes=2,idleMinutes=3`: overrides of the overview's status rules, checked against their schema. */
+function parseStatusRules(raw: string | undefined): Partial<StatusRules> {
+  const value = nonEmpty('SESSION_LOG_STATUS_RULES', raw);
+  if (value === undefined) return {};
+  const pairs = value.split(',').map((pair) => pair.split('=').map((part) => part.trim()));
+  const rules = Object.fromEntries(pairs.map(([key = '', number = '']) => [key, number === '' ? Number.NaN : Number(number)]));
+  const unknown = Object.keys(rules).find((key) => !(key in StatusRules.properties));
+  if (unknown !== undefined) throw new ConfigError('SESSION_LOG_STATUS_RULES', `unknown rule "${unknown}" (known: ${Object.keys(StatusRules.properties).join(', ')})`);
+  if (!Value.Check(PartialRules, rules)) {
+    const [first] = Value.Errors(PartialRules, rules);
+    const where = first?.instancePath.slice(1) || 'a rule';
+    throw new ConfigError('SESSION_LOG_STATUS_RULES', `${where} ${first?.message ?? 'is invalid'} (expected e.g. stuckMinMinutes=2,idleMinutes=3)`);
+  }
+  return rules;
 }

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     store,
     adminToken: admin.token,
     corsOrigins: config.corsOrigins,
+    statusRules: config.statusRules,
     isReady: () => ready,
     logger: {
       level: config.logLevel,

@@ -13,6 +13,7 @@ await describe('loadConfig', () => {
       adminToken: undefined,
       corsOrigins: '*',
       logLevel: 'info',
+      statusRules: {},
     });
   });
 
@@ -33,5 +34,12 @@ await describe('loadConfig', () => {
       assert.match(error.message, /^CORS_ORIGINS: /);
       return true;
     });
+  });
+  it('reads status rule overrides, and names a bad one', () => {
+    assert.deepEqual(loadConfig({ SESSION_LOG_STATUS_RULES: 'stuckMinMinutes=2, idleMinutes=0.5' }).statusRules, { stuckMinMinutes: 2, idleMinutes: 0.5 });
+    assert.deepEqual(loadConfig({}).statusRules, {});
+    assert.throws(() => loadConfig({ SESSION_LOG_STATUS_RULES: 'bogus=1' }), /^ConfigError: SESSION_LOG_STATUS_RULES: unknown rule "bogus"/);
+    assert.throws(() => loadConfig({ SESSION_LOG_STATUS_RULES: 'minSamples=0' }), /SESSION_LOG_STATUS_RULES: minSamples must be >= 1/);
+    assert.throws(() => loadConfig({ SESSION_LOG_STATUS_RULES: 'idleMinutes=soon' }), /SESSION_LOG_STATUS_RULES: idleMinutes must be number/);
   });
 });

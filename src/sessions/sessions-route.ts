@@ -4,11 +4,13 @@ import { ErrorResponse } from '../schemas/responses.js';
 import type { EventStore } from '../storage/types.js';
 import { classOverview } from './class-overview.js';
 import { OverviewQuery, OverviewResponse } from './overview-schema.js';
-import { DEFAULT_RULES, type StatusRules } from './status-rules.js';
+import type { StatusRules } from './status-rules.js';
 
 export interface SessionsRouteOptions {
   store: EventStore;
   requireInstructor: preHandlerAsyncHookHandler;
+  /** The rules in force unless a request overrides them (SESSION_LOG_STATUS_RULES over the defaults). */
+  rules: StatusRules;
 }
 
 const DEFAULT_ACTIVE_WITHIN = '3h';
@@ -16,7 +18,7 @@ const DEFAULT_LIMIT = 500;
 const UNIT_SECONDS = { m: 60, h: 3600, d: 86_400 } as const;
 
 /** The class overview: who is active, where each one is, who needs help first. */
-export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRouteOptions> = async (app, { store, requireInstructor }) => {
+export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRouteOptions> = async (app, { store, requireInstructor, rules: configured }) => {
   app.get(
     '/api/sessions',
     {
@@ -36,7 +38,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRouteOptions> = a
     },
     async (request) => {
       const { activeWithin = DEFAULT_ACTIVE_WITHIN, limit = DEFAULT_LIMIT, ...overrides } = request.query;
-      const rules: StatusRules = { ...DEFAULT_RULES, ...overrides };
+      const rules: StatusRules = { ...configured, ...overrides };
       const unit = activeWithin.slice(-1) as keyof typeof UNIT_SECONDS;
       const overview = await classOverview(store, { activeWithinSeconds: Number.parseInt(activeWithin, 10) * UNIT_SECONDS[unit], limit, rules });
       return { success: true as const, ...overview };

@@ -18,15 +18,30 @@ describe('secret scrubbing rules', () => {
     });
   }
 
-  for (const text of ['sk-proj-****abcd', 'task-list', 'Bearer', 'a Twilio SID alone: AC0123456789abcdef0123456789abcdef', 'ws_0123456789abcdef']) {
+  for (const text of [
+    'sk-proj-****abcd',
+    'task-0123456789abcdefghij',
+    'Bearer',
+    'Basic Configuration',
+    'the bearer of bad news',
+    'a Twilio SID alone: AC0123456789abcdef0123456789abcdef',
+    'ws_0123456789abcdef',
+  ]) {
     it(`leaves "${text}" alone`, () => assert.equal(scrubText(text), text));
   }
 
   it('replaces the values of fields named like secrets, at any depth, whatever they hold', () => {
-    const data = { password: 'x', nested: { apiKey: { deep: 1 }, 'X-Api-Key': 'y', client_secret: 's', accessToken: 't' }, sessionToken: 'ws_1', tokens: 3 };
+    const data = {
+      password: 'x',
+      nested: { apiKey: { deep: 1 }, 'X-Api-Key': 'y', client_secret: 's', accessToken: 't', apiToken: 'u', passphrase: 'p', pwd: 'w' },
+      headers: { 'set-cookie': 'c', 'proxy-authorization': 'a' },
+      sessionToken: 'ws_1',
+      tokens: 3,
+    };
     assert.deepEqual(scrub(data), {
       password: REDACTED,
-      nested: { apiKey: REDACTED, 'X-Api-Key': REDACTED, client_secret: REDACTED, accessToken: REDACTED },
+      nested: { apiKey: REDACTED, 'X-Api-Key': REDACTED, client_secret: REDACTED, accessToken: REDACTED, apiToken: REDACTED, passphrase: REDACTED, pwd: REDACTED },
+      headers: { 'set-cookie': REDACTED, 'proxy-authorization': REDACTED },
       sessionToken: 'ws_1',
       tokens: 3,
     });
@@ -35,9 +50,9 @@ describe('secret scrubbing rules', () => {
   it('returns the value itself when there is nothing to scrub, and never changes its input', () => {
     const clean = { a: [1, 'two', { b: null }], c: true };
     assert.equal(scrub(clean), clean);
-    const dirty = { list: ['Bearer abcdefghijkl'] };
+    const dirty = { list: ['Bearer abcdef.ghijkl'] };
     assert.deepEqual(scrub(dirty), { list: [`Bearer ${REDACTED}`] });
-    assert.deepEqual(dirty, { list: ['Bearer abcdefghijkl'] });
+    assert.deepEqual(dirty, { list: ['Bearer abcdef.ghijkl'] });
   });
 
   it('keeps a "__proto__" key as data in the copy', () => {

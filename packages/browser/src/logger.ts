@@ -20,15 +20,13 @@ export interface InitOptions extends OutboxOptions {
   captureFetch?: boolean | undefined;
 }
 
-/** Under the service's 64 KB, with room for escapes and markers. */
-const MAX_DATA_BYTES = 6e4;
-/** Text the service accepts: 1 to `max` characters, no control characters. */
-const plain = (max: number) => new RegExp(`^[^\\0-\\x1f]{1,${max}}$`);
+/** Text the service accepts: 1 to `max` characters, no control characters, no lone surrogate. */
+const plain = (max: number) => new RegExp(`^[^\\0-\\x1f\\ud800-\\udfff]{1,${max}}$`, 'u');
 const EVENT_TYPE = plain(50);
 const TOKEN = plain(256);
 const NAME = plain(200);
-/** A subset of the service's email format (ajv-formats' "email"). */
-const EMAIL = /^[\w+-]+(\.[\w+-]+)*@([a-z\d]+(-[a-z\d]+)*\.)+[a-z]+$/i;
+/** The service's email format (ajv-formats' "email"), but for domain labels that start or end with "-". */
+const EMAIL = /^[\w+-]+(\.[\w+-]+)*@([a-z\d-]+\.)+[a-z]+$/i;
 
 /** The options in force; undefined until started. */
 export let settings: InitOptions | undefined;
@@ -38,8 +36,8 @@ let lastStep: unknown;
 export function start(options: InitOptions): InitOptions {
   settings = options;
   const token = options.sessionToken;
-  if (token !== undefined && !TOKEN.test(token)) warn('bad sessionToken');
-  session = loadSession(token && TOKEN.test(token) ? token : undefined);
+  // The page's own token if it has one the service accepts; else (warned) a new one.
+  session = loadSession(token === undefined || TOKEN.test(token) ? token : warn('bad sessionToken'));
   openOutbox(options, (count) => log('events_dropped', { count }));
   identify(options.studentEmail, options.studentName);
   return options;
@@ -50,12 +48,11 @@ const stepName = (step: unknown) => settings?.steps?.[step as number];
 
 /**
  * Event data as the service stores it: plain JSON (a copy: the page may change its
- * objects later), no secrets, under 64 KB. (Nesting is not checked: data more than 32
- * levels deep is refused by the service, with the rest of its batch.)
+ * objects later) without secrets. What the service would still refuse (over 64 KB, or
+ * nested over 32 levels) is set apart by the outbox and dropped alone.
  */
-function toData(data: object): Record<string, unknown> | undefined {
+function toData(data: object): Record<string, unknown> {
   const json = JSON.stringify(data, scrubField);
-  if (new Blob([json]).size > MAX_DATA_BYTES) return void warn('eventData > 60 KB');
   // The service refuses NUL characters and unpaired surrogates; JSON.stringify escapes both.
   return JSON.parse(json.replace(/\\u0000|\\ud[89a-f]\w\w/gi, '\\ufffd')) as Record<string, unknown>;
 }
@@ -67,12 +64,16 @@ export function log(eventType: unknown, data?: unknown): void {
     if (typeof eventType !== 'string' || !EVENT_TYPE.test(eventType)) return warn('bad eventType');
     // Anything but an object is kept under `value` (undefined then vanishes from the JSON).
     const fields = typeof data === 'object' ? data : { value: data };
-    const currentStep = settings?.currentStep?.() ?? lastStep;
-    const eventData = toData({ currentStep, stepName: stepName(currentStep), userAgent: navigator.userAgent, timestamp: new Date(), ...fields });
-    if (eventData) {
-      enqueue({ ...session, eventType, eventData, eventId: random(), seq: session.seq++ });
-      saveSession(session);
+    let currentStep: unknown;
+    try {
+      currentStep = settings?.currentStep?.();
+    } catch {
+      // The page's step reader failed (not ready yet?): the event goes without it.
     }
+    currentStep ??= lastStep;
+    const eventData = toData({ currentStep, stepName: stepName(currentStep), userAgent: navigator.userAgent, timestamp: new Date(), ...fields });
+    enqueue({ ...session, eventType, eventData, eventId: random(), seq: session.seq++ });
+    saveSession(session);
   } catch (error) {
     // JSON.stringify's errors (a cycle, a BigInt) say what is wrong with the data.
     warn(error);

@@ -31,11 +31,9 @@ export interface OutboxOptions {
 const STORE_PREFIX = 'sl:q:';
 /** A beacon may carry 64 KB; counted in characters of up to 3 bytes each. */
 const BEACON_CHARS = 20_000;
-/**
- * The service takes at most 500 events and 1 MB per request: an event is over 200
- * characters with its context, and a character at most 3 bytes.
- */
-const MAX_BODY_CHARS = 1e5;
+/** The service takes at most 500 events and 1 MB per request (a character is at most 3 bytes). */
+const MAX_BATCH = 500;
+const MAX_BODY_CHARS = 3e5;
 
 let options: OutboxOptions;
 let reportDrop: (count: number) => void;
@@ -46,6 +44,11 @@ let sending = false;
 let failures = 0;
 let retryAt = 0;
 let timer = 0;
+/**
+ * Events per request: halved after a refusal, until the refused event stands alone;
+ * doubled after each answer (past 500, the service's cap, a refusal halves it again).
+ */
+let batchLimit = MAX_BATCH;
 
 const bodyOf = (events: OutgoingEvent[]) => JSON.stringify({ events });
 const endpoint = () => options.endpoint ?? '/api/session-log';
@@ -71,7 +74,7 @@ function schedule(delay: number): void {
 /** The oldest events that fit in one request of `maxChars` (at least one). */
 function takeBatch(maxChars: number): OutgoingEvent[] {
   let end = 0;
-  for (let chars = 0; end < queue.length; end++) {
+  for (let chars = 0; end < queue.length && end < batchLimit; end++) {
     chars += JSON.stringify(queue[end]).length;
     if (chars > maxChars && end) break;
   }
@@ -89,13 +92,22 @@ async function send(): Promise<void> {
   let retryAfter = 1;
   let problem = 'offline';
   try {
-    const response = await fetch(endpoint(), { method: 'POST', body: bodyOf(batch), signal: AbortSignal.timeout(15e3) });
+    // No timeout of our own: a request that never ends holds later sends back (they wait in
+    // storage and go with the page-hide beacon), it loses nothing; the 2 KB budget decided.
+    const response = await fetch(endpoint(), { method: 'POST', body: bodyOf(batch) });
     const { status } = response;
     problem = response.ok ? '' : `HTTP ${status}`;
     // Worth retrying: the service is down or busy. Any other answer is final for this batch.
     if (status > 499 || status === 408 || status === 429) retryAfter = Number(response.headers.get('retry-after')) * 1000 || 1;
+    // Refused: one bad event refuses its whole batch, so send the halves apart (no wait)
+    // until the bad one is alone; that one is dropped, the others are stored.
+    else if (!response.ok && batch[1]) {
+      batchLimit = batch.length >> 1;
+      retryAfter = 0;
+    }
     else {
       retryAfter = failures = 0;
+      batchLimit *= 2;
       queue = queue.filter((event) => !batch.includes(event));
       persist();
     }
@@ -125,9 +137,10 @@ export function openOutbox(settings: OutboxOptions, onDrop: (count: number) => v
     // Unreadable leftovers are skipped.
   }
   schedule(0);
-  // The last event a page reliably gets, on every browser, when it is closed or left. (Also
-  // when it shows again: a harmless early send, and one condition less in the 2 KB script.)
+  // The last events a page reliably gets when it is closed or left (pagehide: also when it
+  // was hidden already). visibilitychange fires when it shows again too: a harmless early send.
   addEventListener('visibilitychange', beacon);
+  addEventListener('pagehide', beacon);
 }
 
 export function enqueue(event: OutgoingEvent): void {
@@ -140,9 +153,8 @@ export function enqueue(event: OutgoingEvent): void {
 
 /** Sends now, skipping any backoff (the network came back, or the page asked). */
 export function flush(): Promise<void> {
+  // A pending timer still fires later: send() then finds nothing, or only what came since.
   retryAt = 0;
-  clearTimeout(timer);
-  timer = 0;
   return send();
 }
 

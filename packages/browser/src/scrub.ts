@@ -9,20 +9,22 @@
 export const REDACTED = '[redacted]';
 
 /** Field names whose value is a secret, whatever it looks like. */
-const SECRET_FIELD = /passw|secret|(api|private)[-_]?key|(auth|access|refresh)[-_]?token|^(pass|authorization|cookie)$/i;
+const SECRET_FIELD = /pass(w|phr)|^(pass|pwd)$|secret|(api|private)[-_]?key|(auth|access|refresh|api)[-_]?token|authorization$|cookie$/i;
 
 /**
  * Values that look like credentials, wherever they appear in a string: OpenAI keys
  * (sk-…, sk-proj-…; an already masked sk-proj-****abcd is left alone) and JSON Web Tokens
  * whole; after "Bearer ", "Basic " or a Twilio account SID and its separator (SID:token),
- * the credential that follows (the SID itself stays: it only names the account).
+ * the credential that follows (the SID itself stays: it only names the account; a
+ * credential has a digit or punctuation, so that "Basic Configuration" stays a step name).
  * Scrubbing twice changes nothing more: the SDK scrubs, then the service again.
  */
-const SECRET_VALUE = /\b(?:sk-[\w-]{16,}|eyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*)|\b(Bearer +|Basic +|AC[\da-f]{32}[^\w[]{1,3})[\w.~+/=-]{8,}/gi;
+const SECRET_VALUE = /\b(?:sk-[\w-]{16,}|eyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*)|\b(Bearer +|Basic +|AC[\da-f]{32}[^\w[]{1,3})(?=[\w.~+/=-]*[\d.~+/=-])[\w.~+/=-]{8,}/gi;
 
 /** `text` with every credential-looking part replaced by the marker. */
 export function scrubText(text: string): string {
-  return text.replace(SECRET_VALUE, (_match, prefix?: string) => (prefix ?? '') + REDACTED);
+  // $1 is the kept prefix (Bearer, Basic, a SID), empty for the secrets replaced whole.
+  return text.replace(SECRET_VALUE, `$1${REDACTED}`);
 }
 
 /**

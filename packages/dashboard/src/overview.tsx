@@ -69,7 +69,7 @@ export function Overview({ open, onError }: { open: (sessionToken: string) => vo
                 >
                   {studentLabel(row)}
                 </a>
-                {row.helpRequest !== null && <div class="help">✋ {row.helpRequest.message ?? 'asked for help'}</div>}
+                {row.helpRequest !== null && <div class="help">Help: “{row.helpRequest.message ?? "asked for help"}”</div>}
                 <div class="muted small">{row.reason}</div>
               </td>
               <td>{row.currentStep === null ? '—' : `${row.currentStep} · ${row.stepName ?? ''}`}</td>

@@ -35,7 +35,8 @@ export const postgresMigrations: Record<string, Migration> = {
   '002_event_seq': {
     async up(db: Kysely<unknown>) {
       await sql`ALTER TABLE events ADD COLUMN seq INTEGER`.execute(db);
-      await sql`DROP FUNCTION session_log_insert_events(text[], text[], jsonb[], text[], uuid[], text[], text[], bigint[], text[])`.execute(db);
+      // An overload beside 001's: instances still running the previous version keep
+      // calling theirs during a rolling upgrade. A later migration may drop the old one.
       await createInsertEventsFunction(db, { withSeq: true });
     },
   },

@@ -1,0 +1,129 @@
+// A class of 40 students working through the workshop live, each sending their events to
+// the real HTTP API as the browser SDK would. Used by `npm run demo`, tests and screenshots.
+import { setMaxListeners } from 'node:events';
+import { openOutbox, type DeliveryStats } from './outbox.js';
+import { pause } from './pause.js';
+import { createRandom, type Random } from './random.js';
+import { createRoster, type SimulatedStudent } from './roster.js';
+import { createSessionLogger, type SessionLogger } from './session-logger.js';
+import { paceFor, runStudent, type StudentRun } from './student.js';
+import { STEP_NAMES, USER_AGENTS } from './workshop.js';
+
+export type { SimulatedStudent, StudentRole } from './roster.js';
+
+export interface ClassSimulationOptions {
+  /** The service, e.g. http://127.0.0.1:3000 */
+  baseUrl: string;
+  /** The same seed gives the same class: roles, paces, choices (default 42). */
+  seed?: number;
+  /** Multiplies the pace: 10 gets the blocked and erroring students there ten times sooner (default 1). */
+  speed?: number;
+  /** Told when the service refuses a batch with a 4xx (a bug in the simulation). */
+  onRefused?: (message: string) => void;
+}
+
+export interface ClassStats extends DeliveryStats {
+  studentsTotal: number;
+  /** Students still working: not finished, not gone idle. */
+  studentsActive: number;
+  /** How many students are on each step, by step index. */
+  studentsByStep: number[];
+}
+
+export interface ClassSimulation {
+  readonly students: ReadonlyArray<SimulatedStudent>;
+  stats(): ClassStats;
+  /** Stops every student and sends what they logged, for at most `flushMs` (3 s). Safe to call twice. */
+  stop(flushMs?: number): Promise<void>;
+}
+
+interface Member {
+  page: SessionLogger;
+  active: boolean;
+  done: Promise<void>;
+  close(deadline: number): Promise<void>;
+}
+
+const FINAL_FLUSH_MS = 3000;
+
+export function startClassSimulation(options: ClassSimulationOptions): ClassSimulation {
+  const speed = options.speed ?? 1;
+  if (!(speed > 0 && Number.isFinite(speed))) throw new RangeError(`speed must be a positive number, got ${speed}`);
+  const random = createRandom(options.seed ?? 42);
+  const students = createRoster(random);
+  const stats: DeliveryStats = { eventsSent: 0, eventsPending: 0, retries: 0, eventsRefused: 0, lastProblem: null };
+  const stopping = new AbortController();
+  const clock = classClock(speed, stopping.signal);
+  const join = (student: SimulatedStudent) => joinClass(student, random.fork(), { ...options, speed, stats, clock });
+  const members = students.map(join);
+  let stopped: Promise<void> | undefined;
+
+  return {
+    students,
+    stats: () => ({ ...stats, ...attendance(members) }),
+    stop(flushMs = FINAL_FLUSH_MS) {
+      stopped ??= (async () => {
+        stopping.abort();
+        await Promise.all(members.map((member) => member.done));
+        const deadline = Date.now() + flushMs;
+        await Promise.all(members.map((member) => member.close(deadline)));
+      })();
+      return stopped;
+    },
+  };
+}
+
+type ClassClock = Pick<StudentRun, 'wait' | 'now'>;
+
+/** Workshop time: `speed` times faster than the wall clock, and every wait ends when the class stops. */
+function classClock(speed: number, signal: AbortSignal): ClassClock {
+  const start = Date.now();
+  // Every student waits on this one signal at once.
+  setMaxListeners(0, signal);
+  return {
+    wait: (seconds) => pause((seconds * 1000) / speed, signal),
+    now: () => ((Date.now() - start) * speed) / 1000,
+  };
+}
+
+interface JoinContext extends ClassSimulationOptions {
+  speed: number;
+  stats: DeliveryStats;
+  clock: ClassClock;
+}
+
+function joinClass(student: SimulatedStudent, random: Random, context: JoinContext): Member {
+  const outbox = openOutbox({
+    endpoint: new URL('/api/session-log', context.baseUrl).href,
+    // The SDK sends 1 s after the first queued event; students' pages are not in step.
+    flushIntervalMs: Math.max(200, random.between(1000, 2000) / context.speed),
+    stats: context.stats,
+    onRefused: context.onRefused ?? ((message) => console.warn(`session-log refused a batch: ${message}`)),
+  });
+  const page = createSessionLogger(
+    {
+      sessionToken: student.sessionToken,
+      ...(student.email === undefined ? {} : { studentEmail: student.email, studentName: student.name }),
+      userAgent: random.pick(USER_AGENTS),
+    },
+    outbox,
+  );
+  const run: StudentRun = { page, random, ...paceFor(student.role, random), ...context.clock };
+  const member: Member = { page, active: true, done: Promise.resolve(), close: (deadline) => outbox.close(deadline) };
+  member.done = runStudent(student.role, run)
+    .catch((error: unknown) => {
+      context.stats.lastProblem = `${student.name}: ${error instanceof Error ? error.message : String(error)}`;
+    })
+    .finally(() => {
+      member.active = false;
+    });
+  return member;
+}
+
+function attendance(members: readonly Member[]): Pick<ClassStats, 'studentsTotal' | 'studentsActive' | 'studentsByStep'> {
+  const studentsByStep = STEP_NAMES.map(() => 0);
+  for (const { page } of members) {
+    if (page.step !== null) studentsByStep[page.step] = (studentsByStep[page.step] ?? 0) + 1;
+  }
+  return { studentsTotal: members.length, studentsActive: members.filter((member) => member.active).length, studentsByStep };
+}

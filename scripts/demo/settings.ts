@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+
+export interface DemoSettings {
+  /** The first port to try. */
+  port: number;
+  seed: number;
+  speed: number;
+  adminToken: string;
+}
+
+export class SettingsError extends Error {}
+
+/** The demo's environment: DEMO_PORT (3000), DEMO_SEED (42), DEMO_SPEED (1), SESSION_LOG_ADMIN_TOKEN (random). */
+export function readSettings(env: NodeJS.ProcessEnv): DemoSettings {
+  return {
+    port: integer(env, 'DEMO_PORT', 3000, 1, 65_535),
+    seed: integer(env, 'DEMO_SEED', 42, 0, 2 ** 32 - 1),
+    speed: positive(env, 'DEMO_SPEED', 1),
+    adminToken: env.SESSION_LOG_ADMIN_TOKEN || randomBytes(16).toString('hex'),
+  };
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) throw new SettingsError(`${name}: expected an integer from ${min} to ${max}, got "${text}"`);
+  return value;
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!(value > 0 && value <= 1000)) throw new SettingsError(`${name}: expected a number above 0 and at most 1000, got "${text}"`);
+  return value;
+}
