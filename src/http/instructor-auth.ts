@@ -45,7 +45,7 @@ export function instructorAuth(adminToken: string) {
       });
     },
     endSession(reply: FastifyReply): void {
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
     },
   };
 }

@@ -13,7 +13,7 @@ export const StatusRules = Type.Object({
   stuckFactor: Type.Number({ minimum: 0, maximum: 100, description: 'On a step more than this many times the class median: stuck. Default 3.' }),
   stuckMinMinutes: minutes('Never stuck before this long on a step (quick steps have tiny medians). Default 5.'),
   stuckFallbackMinutes: minutes('Stuck after this long when too few classmates are past the step to compare. Default 20.'),
-  minSamples: Type.Integer({ minimum: 1, maximum: 1000, description: 'Visits of a step needed before its median counts. Default 3.' }),
+  minSamples: Type.Integer({ minimum: 1, maximum: 1000, description: 'Classmates past a step needed before its median counts. Default 3.' }),
 });
 export type StatusRules = Static<typeof StatusRules>;
 

@@ -19,7 +19,7 @@ export type SessionStatus = (typeof STATUSES)[number];
 export interface StatusFacts {
   helpRequested: boolean;
   secondsOnStep: number;
-  /** The class's median seconds on this step, and how many visits it comes from. */
+  /** The class's median seconds on this step, and how many classmates it comes from. */
   stepMedian: { seconds: number; samples: number } | null;
   recentErrors: number;
   secondsIdle: number;
@@ -28,12 +28,13 @@ export interface StatusFacts {
 /** The session's status and, in a few words, why. */
 export function sessionStatus(facts: StatusFacts, rules: StatusRules): { status: SessionStatus; reason: string } {
   if (facts.helpRequested) return { status: 'asked_for_help', reason: 'asked for help on this step' };
+  // Someone who stopped sending left, or is away: time on the step says nothing then.
+  if (facts.secondsIdle >= rules.idleMinutes * 60) return { status: 'idle', reason: `no activity for ${minutes(facts.secondsIdle)}` };
   const stuck = stuckReason(facts, rules);
   if (stuck !== null) return { status: 'stuck', reason: stuck };
   if (facts.recentErrors > 0) {
     return { status: 'erroring', reason: `${facts.recentErrors} error(s) in the last ${rules.errorWindowMinutes} min` };
   }
-  if (facts.secondsIdle >= rules.idleMinutes * 60) return { status: 'idle', reason: `no activity for ${minutes(facts.secondsIdle)}` };
   return { status: 'on_track', reason: 'making progress' };
 }
 
@@ -44,6 +45,9 @@ function stuckReason(facts: StatusFacts, rules: StatusRules): string | null {
     const limit = Math.max(rules.stuckMinMinutes * 60, rules.stuckFactor * median.seconds);
     return onStep >= limit ? `${minutes(onStep)} on this step; the class took ${minutes(median.seconds)} (median)` : null;
   }
+  // Too few classmates past the step to compare: a fixed limit. A step nobody has left
+  // yet (the last one, or one this student reached first) has no limit at all.
+  if (median === null) return null;
   return onStep >= rules.stuckFallbackMinutes * 60 ? `${minutes(onStep)} on this step (too few classmates past it to compare)` : null;
 }
 

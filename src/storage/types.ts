@@ -94,6 +94,7 @@ export interface ActiveSession {
 
 /** A stay on a step: from the navigation that arrived at it to the session's next one. */
 export interface StepVisit {
+  sessionToken: string;
   step: string | null;
   stepName: string | null;
   /** Null while the session is still on the step. */
@@ -102,7 +103,7 @@ export interface StepVisit {
 
 export interface ClassActivity {
   sessions: ActiveSession[];
-  /** Every visit to a step that began since `activeSince`: how long the class spends on each. */
+  /** The latest visits to steps (up to 5,000) that began since `activeSince`, oldest first. */
   visits: StepVisit[];
 }
 

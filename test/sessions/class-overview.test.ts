@@ -5,6 +5,7 @@ import { after, before, it } from 'node:test';
 import { classOverview, type ClassOverview } from '../../src/sessions/class-overview.js';
 import { DEFAULT_RULES } from '../../src/sessions/status-rules.js';
 import type { EventStore } from '../../src/storage/types.js';
+import { deleteStudent } from '../helpers/delete-student.js';
 import { describeEachEngine } from '../helpers/each-engine.js';
 import { insertAt, type PastEvent } from '../helpers/insert-at.js';
 import { ADMIN_TOKEN, startApp, type RunningApp } from '../helpers/test-app.js';
@@ -58,6 +59,10 @@ await describeEachEngine('class overview', (engine) => {
       { sessionToken: 'ws_idle', eventType: 'action', eventData: { actionName: 'x' }, at: minutesAgo(8) },
       // Last seen four hours ago: not in the default 3 h window.
       ...journey('ws_gone', [[1, 240]]),
+      // On step 2 for 50 minutes, but silent for as long: left (idle), not stuck.
+      ...journey('ws_left', [[1, 60], [2, 50]]),
+      // Logged step 2 twice (a reload): one stay of 6 minutes, one classmate.
+      ...journey('ws_reload', [[1, 30], [2, 16], [2, 14], [3, 10]]),
     ]);
     overview = await classOverview(store, { activeWithinSeconds: 3 * 3600, limit: 500, rules: DEFAULT_RULES, now: NOW });
   });
@@ -65,7 +70,7 @@ await describeEachEngine('class overview', (engine) => {
 
   it('lists the sessions active in the window, and only those', () => {
     assert.deepEqual(overview.sessions.map((s) => s.sessionToken).sort(), [
-      'ws_erroring', 'ws_helped', 'ws_helpme', 'ws_idle', 'ws_quick1', 'ws_quick2', 'ws_quick3', 'ws_quick4', 'ws_stuck',
+      'ws_erroring', 'ws_helped', 'ws_helpme', 'ws_idle', 'ws_left', 'ws_quick1', 'ws_quick2', 'ws_quick3', 'ws_quick4', 'ws_reload', 'ws_stuck',
     ]);
   });
 
@@ -87,20 +92,27 @@ await describeEachEngine('class overview', (engine) => {
     assert.deepEqual(row('ws_helpme')?.helpRequest, { message: 'My phone number does not show up', at: minutesAgo(3).toISOString() });
     assert.equal(row('ws_helped')?.helpRequest, null);
     assert.equal(row('ws_idle')?.status, 'idle');
+    assert.equal(row('ws_left')?.status, 'idle');
+    assert.match(row('ws_left')?.reason ?? '', /no activity for 50 min/);
     assert.equal(row('ws_quick1')?.status, 'on_track');
   });
 
   it('puts who needs help first', () => {
-    assert.deepEqual(overview.sessions.slice(0, 4).map((s) => s.sessionToken), ['ws_helpme', 'ws_stuck', 'ws_erroring', 'ws_idle']);
+    assert.deepEqual(overview.sessions.slice(0, 3).map((s) => s.sessionToken), ['ws_helpme', 'ws_stuck', 'ws_erroring']);
+    assert.deepEqual(overview.sessions.slice(3, 6).map((s) => s.status), ['idle', 'idle', 'idle']);
   });
 
   it('shows where the class is: sessions per step and the median time on each', () => {
     const step = (key: string) => overview.steps.find((s) => s.step === key);
     assert.deepEqual(overview.steps.map((s) => s.step), ['1', '2', '3']);
-    assert.equal(step('2')?.sessions, 1);
-    assert.equal(step('3')?.sessions, 8);
+    assert.equal(step('2')?.sessions, 2);
+    assert.equal(step('3')?.sessions, 9);
     assert.equal(step('2')?.stepName, 'Provision Services');
     assert.equal(step('2')?.medianSeconds, 5 * 60);
+    // Five classmates left step 2 (ws_reload's two visits are one stay of 6 minutes).
+    assert.equal(step('2')?.samples, 5);
+    // Nobody has left step 3 yet: no median, and so nobody is stuck on it.
+    assert.equal(step('3')?.medianSeconds, null);
   });
 
   it('applies the rules it is given', async () => {
@@ -115,8 +127,11 @@ await describeEachEngine('class overview', (engine) => {
 
 await describeEachEngine('GET /api/sessions', (engine) => {
   let app: RunningApp;
+  let url: string;
   before(async () => {
-    app = await startApp(await engine.createDatabase());
+    const database = await engine.createDatabase();
+    url = database.url;
+    app = await startApp(database);
   });
   after(() => app.close());
 
@@ -142,6 +157,13 @@ await describeEachEngine('GET /api/sessions', (engine) => {
     await app.post(event);
     const body = (await (await get('')).json()) as { sessions: Array<{ sessionToken: string; eventCount: number }> };
     assert.equal(body.sessions.find((s) => s.sessionToken === 'ws_count')?.eventCount, 2);
+  });
+
+  it('forgets the sessions of a deleted student', async () => {
+    await app.post({ sessionToken: 'ws_deleted', studentEmail: 'gone@example.edu', eventType: 'action', eventData: {} });
+    await deleteStudent(url, 'gone@example.edu');
+    const body = (await (await get('')).json()) as { sessions: Array<{ sessionToken: string }> };
+    assert.ok(!body.sessions.some((s) => s.sessionToken === 'ws_deleted'));
   });
 
   it('refuses anyone else, and bad parameters', async () => {

@@ -30,19 +30,19 @@ export const signIn = (token: string) =>
   call('/api/auth/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
 export const signOut = () => call('/api/auth/session', { method: 'DELETE' });
 export const checkSession = () => call('/api/auth/session');
-export const getOverview = () => call<Overview>('/api/sessions');
+export const getOverview = (activeWithin: string) => call<Overview>(`/api/sessions?activeWithin=${activeWithin}&limit=2000`);
 export const getEvents = (query: URLSearchParams) => call<EventsPage>(`/api/session-log?${query.toString()}`);
 
-/** Every event of one session, oldest first (up to `max`). */
-export async function getSessionEvents(sessionToken: string, max = 5000): Promise<StoredEvent[]> {
+/** The latest `max` events of one session, oldest first; `complete` is false when there were more. */
+export async function getSessionEvents(sessionToken: string, max = 5000): Promise<{ events: StoredEvent[]; complete: boolean }> {
   const events: StoredEvent[] = [];
   let cursor: string | null = null;
   do {
-    const query = new URLSearchParams({ sessionToken, order: 'asc', limit: '1000' });
+    const query = new URLSearchParams({ sessionToken, order: 'desc', limit: '1000' });
     if (cursor !== null) query.set('cursor', cursor);
     const page = await getEvents(query);
     events.push(...page.events);
     cursor = page.hasMore ? page.nextCursor : null;
   } while (cursor !== null && events.length < max);
-  return events;
+  return { events: events.reverse(), complete: cursor === null };
 }

@@ -62,8 +62,11 @@ export function App() {
         </button>
       </header>
       {problem !== null && (
-        <p role="alert" class="error-text" onClick={() => setProblem(null)}>
-          {problem}
+        <p role="alert" class="error-text">
+          {problem}{' '}
+          <button type="button" onClick={() => setProblem(null)}>
+            Dismiss
+          </button>
         </p>
       )}
       <main>

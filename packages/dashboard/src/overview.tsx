@@ -3,8 +3,9 @@ import { getOverview, type Overview as OverviewData, type SessionRow } from './a
 import { ago, duration, studentLabel } from './format.js';
 import { StepHistogram } from './step-histogram.js';
 
-/** Polls no more often than this until the live stream pushes updates. */
+/** Polls no more often than this (until the live stream pushes updates), one request at a time. */
 const REFRESH_MS = 5000;
+const WINDOWS = ['1h', '3h', '8h', '1d'];
 
 const STATUS_LABELS: Record<SessionRow['status'], string> = {
   asked_for_help: 'asked for help',
@@ -14,29 +15,53 @@ const STATUS_LABELS: Record<SessionRow['status'], string> = {
   on_track: 'on track',
 };
 
-/** The landing view: one row per active session, who needs help first. */
-export function Overview({ open, onError }: { open: (sessionToken: string) => void; onError: (error: unknown) => void }) {
+/** Loads the overview now, then again REFRESH_MS after each answer; stops on unmount or a new window. */
+function useOverview(activeWithin: string, onError: (error: unknown) => void) {
   const [data, setData] = useState<OverviewData | null>(null);
+  const [failing, setFailing] = useState(false);
   useEffect(() => {
     let stopped = false;
+    let timer = 0;
     const load = () =>
-      getOverview().then(
-        (overview) => !stopped && setData(overview),
-        (error: unknown) => !stopped && onError(error),
-      );
+      getOverview(activeWithin)
+        .then(
+          (overview) => !stopped && (setData(overview), setFailing(false)),
+          (error: unknown) => !stopped && (setFailing(true), onError(error)),
+        )
+        .finally(() => {
+          if (!stopped) timer = window.setTimeout(() => void load(), REFRESH_MS);
+        });
     void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
     return () => {
       stopped = true;
-      clearInterval(timer);
+      clearTimeout(timer);
     };
-  }, []);
+  }, [activeWithin]);
+  return { data, failing };
+}
+
+/** The landing view: one row per active session, who needs help first. */
+export function Overview({ open, onError }: { open: (sessionToken: string) => void; onError: (error: unknown) => void }) {
+  const [activeWithin, setActiveWithin] = useState('3h');
+  const { data, failing } = useOverview(activeWithin, onError);
   if (data === null) return <p class="muted">Loading the class…</p>;
   const needHelp = data.sessions.filter((s) => s.status !== 'on_track').length;
+  const now = Date.parse(data.generatedAt);
   return (
     <section>
       <h2>
-        Class now <span class="muted">· {data.sessions.length} active in the last 3 h · {needHelp} may need help</span>
+        Class now{' '}
+        <span class="muted">
+          · {data.sessions.length} active in the last{' '}
+          <select aria-label="Active within" value={activeWithin} onChange={(e) => setActiveWithin(e.currentTarget.value)}>
+            {WINDOWS.map((window) => (
+              <option key={window} value={window}>
+                {window.replace('h', ' h').replace('d', ' day')}
+              </option>
+            ))}
+          </select>{' '}
+          · {needHelp} may need help · <span class={failing ? 'error-text' : ''}>updated {ago(data.generatedAt)}</span>
+        </span>
       </h2>
       <StepHistogram steps={data.steps} />
       <table class="overview">
@@ -47,13 +72,13 @@ export function Overview({ open, onError }: { open: (sessionToken: string) => vo
             <th>Step</th>
             <th>On step</th>
             <th>Last activity</th>
-            <th>Errors (10 min)</th>
+            <th>Errors ({data.rules.errorWindowMinutes} min)</th>
             <th>Latest error</th>
           </tr>
         </thead>
         <tbody>
           {data.sessions.map((row) => (
-            <tr key={row.sessionToken} class={`status-${row.status}`}>
+            <tr key={row.sessionToken}>
               <td>
                 <span class={`status status-${row.status}`} title={row.reason}>
                   {STATUS_LABELS[row.status]}
@@ -69,19 +94,19 @@ export function Overview({ open, onError }: { open: (sessionToken: string) => vo
                 >
                   {studentLabel(row)}
                 </a>
-                {row.helpRequest !== null && <div class="help">Help: “{row.helpRequest.message ?? "asked for help"}”</div>}
+                {row.helpRequest !== null && <div class="help">Help: “{row.helpRequest.message ?? 'asked for help'}”</div>}
                 <div class="muted small">{row.reason}</div>
               </td>
               <td>{row.currentStep === null ? '—' : `${row.currentStep} · ${row.stepName ?? ''}`}</td>
               <td>{duration(row.secondsOnStep)}</td>
-              <td>{ago(row.lastActivity, Date.parse(data.generatedAt))}</td>
+              <td>{ago(row.lastActivity, now)}</td>
               <td class={row.recentErrors > 0 ? 'errors' : ''}>{row.recentErrors}</td>
               <td class="error-text">{row.lastError === null ? '' : `${row.lastError.errorType ?? 'error'}: ${row.lastError.errorMessage ?? ''}`}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      {data.sessions.length === 0 && <p class="muted">No session has logged an event in the last 3 hours.</p>}
+      {data.sessions.length === 0 && <p class="muted">No session has logged an event in this window.</p>}
     </section>
   );
 }

@@ -14,7 +14,9 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
     const api = new URLSearchParams();
     for (const field of FIELDS) {
       const value = query.get(field);
-      if (value) api.set(field, field === 'since' || field === 'until' ? new Date(value).toISOString() : value);
+      const time = field === 'since' || field === 'until' ? new Date(value ?? '') : null;
+      // A date that does not parse (a hand-edited URL) is left out rather than breaking the page.
+      if (value && (time === null || !Number.isNaN(time.getTime()))) api.set(field, time?.toISOString() ?? value);
     }
     for (const line of (query.get('filters') ?? '').split('\n')) {
       const match = /^\s*([A-Za-z_][\w.]*)\s*=\s*(.+?)\s*$/.exec(line);

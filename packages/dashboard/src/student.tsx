@@ -7,10 +7,14 @@ import { Timeline } from './timeline.js';
 /** One session: its progression across steps, then every event, with copy and export. */
 export function Student({ sessionToken, onError }: { sessionToken: string; onError: (error: unknown) => void }) {
   const [events, setEvents] = useState<StoredEvent[] | null>(null);
+  const [complete, setComplete] = useState(true);
   const [copied, setCopied] = useState(false);
   useEffect(() => {
     setEvents(null);
-    getSessionEvents(sessionToken).then(setEvents, onError);
+    getSessionEvents(sessionToken).then((loaded) => {
+      setEvents(loaded.events);
+      setComplete(loaded.complete);
+    }, onError);
   }, [sessionToken]);
   if (events === null) return <p class="muted">Loading {sessionToken}…</p>;
   const student = events.find((e) => e.student_email !== null);
@@ -29,13 +33,20 @@ export function Student({ sessionToken, onError }: { sessionToken: string; onErr
       </h2>
       <p class="toolbar">
         <code>{sessionToken}</code>
-        <button type="button" onClick={() => void navigator.clipboard.writeText(sessionToken).then(() => setCopied(true))}>
-          {copied ? 'Copied' : 'Copy token'}
-        </button>
+        {'clipboard' in navigator && (
+          <button type="button" onClick={() => void navigator.clipboard.writeText(sessionToken).then(() => setCopied(true))}>
+            {copied ? 'Copied' : 'Copy token'}
+          </button>
+        )}
         <button type="button" onClick={exportEvents}>
           Export this session
         </button>
-        {events.length > 0 && <span class="muted">{events.length} events since {fullTime(events[0]?.created_at ?? '')}</span>}
+        {events.length > 0 && (
+          <span class="muted">
+            {complete ? '' : 'the latest '}
+            {events.length} events since {fullTime(events[0]?.created_at ?? '')}
+          </span>
+        )}
       </p>
       {events.length === 0 ? <p class="muted">No events for this session.</p> : <Timeline events={events} now={Date.now()} />}
       <EventList events={events} />

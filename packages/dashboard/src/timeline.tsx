@@ -1,12 +1,14 @@
 import type { StoredEvent } from './api.js';
 import { eventSummary, isFailure } from './event-summary.js';
-import { duration, timeOfDay } from './format.js';
+import { duration, fullTime, timeOfDay } from './format.js';
 
 const WIDTH = 1000;
 const HEIGHT = 132;
 const BAND_Y = 14;
 const BAND_H = 44;
 const MARK_Y = 88;
+/** A session with an event this recent is live: its last step runs on to now. */
+const LIVE_MS = 10 * 60_000;
 
 interface Band {
   start: number;
@@ -20,7 +22,9 @@ export function Timeline({ events, now }: { events: StoredEvent[]; now: number }
   if (events.length === 0) return null;
   const times = events.map((e) => Date.parse(e.created_at));
   const start = Math.min(...times);
-  const end = Math.max(now, ...times);
+  const last = Math.max(...times);
+  // The axis runs to now while the session is live, else to its last event.
+  const end = now - last < LIVE_MS ? now : last;
   const x = (t: number) => ((t - start) / Math.max(1, end - start)) * (WIDTH - 20) + 10;
   const bands = stepBands(events, end);
   const gaps = sequenceGaps(events);
@@ -64,7 +68,7 @@ export function Timeline({ events, now }: { events: StoredEvent[]; now: number }
         ))}
       </svg>
       <figcaption class="muted">
-        {timeOfDay(new Date(start).toISOString())} – {timeOfDay(new Date(end).toISOString())}
+        {fullTime(new Date(start).toISOString())} – {(end - start > 86_400_000 ? fullTime : timeOfDay)(new Date(end).toISOString())}
         {gaps.length > 0 && ` · ${gaps.reduce((n, g) => n + g.missing, 0)} event(s) never arrived (sequence gaps)`}
       </figcaption>
     </figure>

@@ -42,6 +42,10 @@ export const postgresMigrations: Record<string, Migration> = {
   },
   '003_session_activity': {
     async up(db: Kysely<unknown>) {
+      // On a large table the backfill and the index take longer than the pool's statement
+      // timeout; and writers on other instances wait (their lock) until the trigger exists.
+      await sql`SET LOCAL statement_timeout = 0`.execute(db);
+      await sql`SELECT pg_advisory_xact_lock(1582665748)`.execute(db);
       await sql`CREATE TABLE session_activity (
         session_token TEXT PRIMARY KEY,
         first_seen TIMESTAMPTZ NOT NULL,

@@ -5,8 +5,11 @@ import type { SqlEngine } from './sql-engine.js';
 
 type ActivityScope = ExpressionBuilder<Database & { sa: Database['session_activity'] }, 'sa'>;
 
-/** More navigations than a class of hundreds makes in a day: a bound, not a page size. */
-const MAX_NAVIGATIONS = 50_000;
+/**
+ * The medians come from the latest navigations of the window: enough for a class of
+ * hundreds, and a bound on the read however busy the window was.
+ */
+const MAX_NAVIGATIONS = 5000;
 
 /**
  * Three indexed reads: the active sessions (session_activity by last_seen) with the ids
@@ -48,19 +51,28 @@ export async function readClassActivity(engine: SqlEngine, query: ClassActivityQ
  */
 async function selectVisits(engine: SqlEngine, windowStart: number): Promise<StepVisit[]> {
   // SQLite's ->> gives JSON numbers as numbers, PostgreSQL's as text: both become text here.
-  const { rows } = await sql<{ step: unknown; step_name: unknown; seconds: number | string | null }>`
-    SELECT step, step_name, ${engine.secondsBetween(sql.ref('arrived'), sql.ref('left_at'))} AS seconds
+  const { rows } = await sql<{ session_token: string; step: unknown; step_name: unknown; seconds: number | string | null }>`
+    SELECT session_token, step, step_name, ${engine.secondsBetween(sql.ref('arrived'), sql.ref('left_at'))} AS seconds
     FROM (
-      SELECT coalesce(e.event_data ->> 'to', e.event_data ->> 'currentStep') AS step,
-             coalesce(e.event_data ->> 'toStepName', e.event_data ->> 'stepName') AS step_name,
-             e.created_at AS arrived,
-             lead(e.created_at) OVER (PARTITION BY e.session_token ORDER BY e.event_id) AS left_at
-      FROM events e
-      WHERE e.event_type = 'navigation' AND e.event_id >= ${windowStart}
-      ORDER BY e.event_id
-      LIMIT ${MAX_NAVIGATIONS}
-    ) AS visits`.execute(engine.db);
-  return rows.map((row) => ({ step: text(row.step), stepName: text(row.step_name), seconds: milliseconds(row.seconds) }));
+      SELECT n.session_token, n.event_id,
+             coalesce(n.event_data ->> 'to', n.event_data ->> 'currentStep') AS step,
+             coalesce(n.event_data ->> 'toStepName', n.event_data ->> 'stepName') AS step_name,
+             n.created_at AS arrived,
+             lead(n.created_at) OVER (PARTITION BY n.session_token ORDER BY n.event_id) AS left_at
+      FROM (
+        SELECT e.session_token, e.event_id, e.event_data, e.created_at FROM events e
+        WHERE e.event_type = 'navigation' AND e.event_id >= ${windowStart}
+        ORDER BY e.event_id DESC
+        LIMIT ${MAX_NAVIGATIONS}
+      ) AS n
+    ) AS visits
+    ORDER BY event_id`.execute(engine.db);
+  return rows.map((row) => ({
+    sessionToken: row.session_token,
+    step: text(row.step),
+    stepName: text(row.step_name),
+    seconds: milliseconds(row.seconds),
+  }));
 }
 
 /** The id of the first event stored at or after `time` (ids follow commit order, as do times). */
@@ -140,6 +152,8 @@ function selectActiveSessions(engine: SqlEngine, query: ClassActivityQuery, rece
         .as('recent_errors'),
     ])
     .where('sa.last_seen', '>=', engine.encodeTime(query.activeSince))
+    // A deleted student's sessions keep their activity row, but no events.
+    .where((eb) => eb.exists(eb.selectFrom('events as e').select('e.event_id').whereRef('e.session_token', '=', 'sa.session_token')))
     .orderBy('sa.last_seen', 'desc')
     .limit(query.limit);
 }
