@@ -103,7 +103,7 @@ export interface StepVisit {
 
 export interface ClassActivity {
   sessions: ActiveSession[];
-  /** The latest visits to steps (up to 5,000) that began since `activeSince`, oldest first. */
+  /** The latest visits to steps (up to 1,500) that began since `activeSince`, oldest first. */
   visits: StepVisit[];
 }
 

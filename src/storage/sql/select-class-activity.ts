@@ -9,7 +9,7 @@ type ActivityScope = ExpressionBuilder<Database & { sa: Database['session_activi
  * The medians come from the latest navigations of the window: enough for a class of
  * hundreds, and a bound on the read however busy the window was.
  */
-const MAX_NAVIGATIONS = 5000;
+const MAX_NAVIGATIONS = 1500;
 
 /**
  * Three indexed reads: the active sessions (session_activity by last_seen) with the ids
