@@ -1,4 +1,5 @@
 /** Workshop-like events for load: the spec's event types, 200-400 bytes as JSON. */
+import { createRandom } from '../../scripts/demo/random.js';
 
 export interface BenchEvent {
   sessionToken: string;
@@ -25,18 +26,10 @@ interface Dice {
   pick: <T>(items: readonly T[]) => T;
 }
 
-/** A small deterministic PRNG (mulberry32), so every run sends the same bodies. */
+/** The demo's seeded generator (mulberry32), so every run sends the same bodies. */
 function dice(seed: number): Dice {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (below: number) => Math.floor(random() * below);
-  return { random, int, pick: <T>(items: readonly T[]) => items[int(items.length)] as T };
+  const random = createRandom(seed);
+  return { random: () => random.next(), int: (below) => random.int(0, below - 1), pick: (items) => random.pick(items) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { TOUCH_SESSION } from '../../src/storage/sqlite/sqlite-event-writer.js';
 
 /** Rows per INSERT on PostgreSQL. */
 const CHUNK = 10_000;
@@ -22,13 +23,12 @@ export async function insertAt(databaseUrl: string, events: readonly PastEvent[]
   if (databaseUrl.startsWith('sqlite:')) {
     const db = new BetterSqlite3(databaseUrl.slice('sqlite:'.length));
     const insert = db.prepare('INSERT INTO events (session_token, event_type, event_data, created_at) VALUES (?, ?, ?, ?)');
-    // SQLite's writer keeps session_activity itself (PostgreSQL's trigger does it there).
-    const touch = db.prepare(`INSERT INTO session_activity VALUES (@token, @at, @at, 1)
-      ON CONFLICT (session_token) DO UPDATE SET last_seen = excluded.last_seen, event_count = event_count + 1`);
+    // The SQLite writer's own statement for session_activity (PostgreSQL's trigger does it there).
+    const touch = db.prepare(TOUCH_SESSION);
     db.transaction(() =>
       rows.forEach((row) => {
         insert.run(...row);
-        touch.run({ token: row[0], at: row[3] });
+        touch.run({ token: row[0], at: row[3], count: 1 });
       }),
     )();
     db.close();

@@ -13,7 +13,6 @@ await describeEachEngine('SDK support', (engine) => {
   });
   after(() => app.close());
 
-
   it('takes a batch sent as text/plain, as navigator.sendBeacon sends it', async () => {
     const body = { events: [{ sessionToken: 'ws_beacon', eventType: 'action', eventData: { n: 1 } }] };
     const response = await app.post(body, { 'content-type': 'text/plain;charset=UTF-8' });
@@ -74,14 +73,6 @@ await describeEachEngine('SDK support', (engine) => {
       sessionToken: 'ws_kept',
     });
   });
-});
-
-await describeEachEngine('SDK file', (engine) => {
-  let app: RunningApp;
-  before(async () => {
-    app = await startApp(await engine.createDatabase());
-  });
-  after(() => app.close());
 
   it('serves /sdk.js to any origin, cacheable, with an ETag that is its integrity hash', async () => {
     const response = await fetch(`${app.url}/sdk.js`, { headers: { origin: 'https://workshop.example' } });

@@ -90,7 +90,7 @@ function stepBands(events: StoredEvent[], end: number): Band[] {
 }
 
 /** Where the client's sequence numbers skip: events it sent that never arrived. */
-export function sequenceGaps(events: StoredEvent[]): Array<{ at: number; missing: number }> {
+function sequenceGaps(events: StoredEvent[]): Array<{ at: number; missing: number }> {
   const numbered = events.filter((e) => e.seq !== null).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
   const gaps: Array<{ at: number; missing: number }> = [];
   numbered.forEach((event, i) => {

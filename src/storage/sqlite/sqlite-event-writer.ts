@@ -3,6 +3,14 @@ import type { NewEvent } from '../types.js';
 import { BoundedCache, currentStudent, type KnownStudent } from '../sql/bounded-cache.js';
 import { assignStudents, planStudents } from '../sql/student-links.js';
 
+/**
+ * `count` events of a session stored at `at`: how SQLite keeps session_activity (the
+ * writer, once per session of a group; PostgreSQL has a trigger).
+ */
+export const TOUCH_SESSION = `
+  INSERT INTO session_activity (session_token, first_seen, last_seen, event_count) VALUES (@token, @at, @at, @count)
+  ON CONFLICT (session_token) DO UPDATE SET last_seen = excluded.last_seen, event_count = event_count + excluded.event_count`;
+
 /** What a transaction learned, applied to the caches only once it has committed. */
 interface Learned {
   students: Map<string, KnownStudent>;
@@ -40,9 +48,7 @@ export class SqliteEventWriter {
       INSERT INTO events (student_id, session_token, event_type, event_data, created_at, client_event_id, seq)
       VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (client_event_id) DO NOTHING`);
-    this.touchSession = db.prepare(`
-      INSERT INTO session_activity (session_token, first_seen, last_seen, event_count) VALUES (@token, @at, @at, @count)
-      ON CONFLICT (session_token) DO UPDATE SET last_seen = excluded.last_seen, event_count = event_count + excluded.event_count`);
+    this.touchSession = db.prepare(TOUCH_SESSION);
     const transaction = db.transaction((events: readonly NewEvent[]) => this.write(events));
     this.writeGroup = (events) => transaction.immediate(events);
   }
