@@ -94,16 +94,14 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
 
   it('sends 200 calls made in a burst in a handful of requests', async () => {
     const page = await openPage('/burst.html', 'data-session-log');
-    let posts = 0;
-    page.on('request', (request) => {
-      if (request.method() === 'POST' && request.url().startsWith(app.url)) posts += 1;
-    });
+    const postsBefore = app.ingestRequests();
     await page.evaluate(() => {
       for (let i = 0; i < 200; i++) (globalThis as unknown as SdkWindow).logAction('clicked', { i });
     });
     const events = await eventsOf(await tokenOf(page), 200);
     assert.equal(events.length, 200);
     assert.deepEqual(events.map((e) => e.event_data.i), Array.from({ length: 200 }, (_, i) => i));
+    const posts = app.ingestRequests() - postsBefore;
     assert.ok(posts >= 1 && posts <= 5, `${posts} requests for 200 events`);
     await page.close();
   });
@@ -160,10 +158,7 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
 
   it('scrubs secrets before they leave the browser', async () => {
     const page = await openPage('/secrets.html', 'data-session-log');
-    const bodies: string[] = [];
-    page.on('request', (request) => {
-      if (request.method() === 'POST') bodies.push(request.postData() ?? '');
-    });
+    const bodiesBefore = app.ingestBodies().length;
     const secrets = {
       openai: 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123',
       bearer: 'Bearer abcdefghijklmnop.qrstuvwx',
@@ -187,7 +182,8 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
     assert.equal(data.apiKey, '[redacted]');
     assert.equal(data.password, '[redacted]');
     assert.equal(data.note, 'token [redacted] and ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa:[redacted]');
-    const sent = bodies.join('\n');
+    const sent = app.ingestBodies().slice(bodiesBefore).join('\n');
+    assert.ok(sent.includes('openai_validation_failed'), 'the error event was sent');
     for (const secret of [secrets.openai, 'abcdefghijklmnop', secrets.jwt, 'b1b2b3b4b5b6b7b8', 'hunter2', 'plain-looking-value']) {
       assert.ok(!sent.includes(secret), `${secret} left the browser`);
     }
@@ -314,10 +310,7 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
   it('never logs its own requests as the page’s, wherever they are sent', async () => {
     const endpoint = `${app.url}/api/session-log`;
     const page = await openPage('/own-endpoint.html', `data-session-log data-endpoint="${endpoint}"`, `<script src="${app.url}/sdk-capture.js" data-fetch></script>`);
-    let posts = 0;
-    page.on('request', (request) => {
-      if (request.method() === 'POST' && request.url() === endpoint) posts += 1;
-    });
+    const postsBefore = app.ingestRequests();
     await page.evaluate(async () => {
       (globalThis as unknown as SdkWindow).logAction('one_click', {});
       await (globalThis as unknown as SdkWindow).sessionLog.flush();
@@ -325,7 +318,7 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
     });
     const events = await eventsOf(await tokenOf(page), 1);
     assert.deepEqual(events.map((e) => e.event_type), ['action']);
-    assert.equal(posts, 1);
+    assert.equal(app.ingestRequests() - postsBefore, 1);
     await page.close();
   });
 

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { buildApp, type AppOptions } from '../../src/app.js';
 import type { EventStore, StoredEvent } from '../../src/storage/types.js';
 import type { TestDatabase } from './engines.js';
@@ -10,6 +11,10 @@ export interface RunningApp {
   store: EventStore;
   /** POST a JSON body to the ingest route. */
   post(body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** How many POST requests the ingest route has received so far. */
+  ingestRequests(): number;
+  /** The bodies of those requests that parsed, as JSON text: what left the sender. */
+  ingestBodies(): string[];
   /** GET the query route with the instructor token. */
   get(query: string, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
@@ -21,6 +26,15 @@ export async function startApp(
 ): Promise<RunningApp> {
   const store = options.store ?? (await database.openStore());
   const app = await buildApp({ store, adminToken: ADMIN_TOKEN, corsOrigins: '*', ...options });
+  let ingestRequests = 0;
+  const ingestBodies: string[] = [];
+  const isIngest = (request: FastifyRequest) => request.method === 'POST' && request.url === '/api/session-log';
+  app.addHook('onRequest', async (request) => {
+    if (isIngest(request)) ingestRequests += 1;
+  });
+  app.addHook('preValidation', async (request) => {
+    if (isIngest(request)) ingestBodies.push(JSON.stringify(request.body));
+  });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `${address}/api/session-log`;
   return {
@@ -32,6 +46,8 @@ export async function startApp(
         headers: { 'content-type': 'application/json', ...headers },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
+    ingestRequests: () => ingestRequests,
+    ingestBodies: () => [...ingestBodies],
     get: (query, headers = {}) =>
       fetch(`${url}${query === '' ? '' : `?${query}`}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers } }),
     async close() {
