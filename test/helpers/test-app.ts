@@ -13,7 +13,7 @@ export interface RunningApp {
   post(body: unknown, headers?: Record<string, string>): Promise<Response>;
   /** How many POST requests the ingest route has received so far. */
   ingestRequests(): number;
-  /** The bodies of those requests that parsed, as JSON text: what left the sender. */
+  /** The bodies of those requests that passed validation, as JSON text: what left the sender. */
   ingestBodies(): string[];
   /** GET the query route with the instructor token. */
   get(query: string, headers?: Record<string, string>): Promise<Response>;
@@ -32,7 +32,7 @@ export async function startApp(
   app.addHook('onRequest', async (request) => {
     if (isIngest(request)) ingestRequests += 1;
   });
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preHandler', async (request) => {
     if (isIngest(request)) ingestBodies.push(JSON.stringify(request.body));
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
