@@ -1,4 +1,4 @@
-import type { ActiveSession, ClassActivity, EventStore, StepVisit } from '../storage/types.js';
+import type { ActiveSession, ClassActivity, EventStore, StepStay } from '../storage/types.js';
 import { sessionStatus, STATUSES, type StatusRules } from './status-rules.js';
 import type { SessionSummary, StepSummary } from './overview-schema.js';
 import { medianSecondsPerStep, type StepKey } from './step-durations.js';
@@ -29,10 +29,10 @@ export async function classOverview(store: EventStore, request: OverviewRequest)
 }
 
 function summarize(activity: ClassActivity, rules: StatusRules, now: Date): ClassOverview {
-  const medians = medianSecondsPerStep(activity.visits);
+  const medians = medianSecondsPerStep(activity.stays);
   const sessions = activity.sessions.map((session) => summarizeSession(session, medians, rules, now));
   sessions.sort((a, b) => STATUSES.indexOf(a.status) - STATUSES.indexOf(b.status) || b.secondsOnStep - a.secondsOnStep);
-  return { generatedAt: now.toISOString(), rules, sessions, steps: stepSummaries(sessions, medians, activity.visits) };
+  return { generatedAt: now.toISOString(), rules, sessions, steps: stepSummaries(sessions, medians, activity.stays) };
 }
 
 function summarizeSession(
@@ -41,12 +41,12 @@ function summarizeSession(
   rules: StatusRules,
   now: Date,
 ): SessionSummary {
-  const navigation = session.lastNavigation;
-  const currentStep = navigation?.step ?? null;
-  const onStepSince = navigation?.at ?? session.firstSeen;
+  const stay = session.stay;
+  const currentStep = stay?.step ?? null;
+  const onStepSince = stay?.since ?? session.firstSeen;
   const secondsOnStep = seconds(now, onStepSince);
   // A help request counts until the student moves on to another step.
-  const help = session.lastHelpRequest !== null && (navigation === null || session.lastHelpRequest.eventId > navigation.eventId) ? session.lastHelpRequest : null;
+  const help = session.lastHelpRequest !== null && (stay === null || session.lastHelpRequest.eventId > stay.eventId) ? session.lastHelpRequest : null;
   const { status, reason } = sessionStatus(
     {
       helpRequested: help !== null,
@@ -62,7 +62,7 @@ function summarizeSession(
     studentEmail: session.studentEmail,
     studentName: session.studentName,
     currentStep,
-    stepName: navigation?.stepName ?? null,
+    stepName: stay?.stepName ?? null,
     onStepSince,
     secondsOnStep,
     lastActivity: session.lastSeen,
@@ -79,9 +79,10 @@ function summarizeSession(
 function stepSummaries(
   sessions: SessionSummary[],
   medians: ReturnType<typeof medianSecondsPerStep>,
-  visits: readonly StepVisit[],
+  stays: readonly StepStay[],
 ): StepSummary[] {
-  const names = new Map(visits.map((visit) => [visit.step, visit.stepName]));
+  // The newest name a step was given wins (stays come newest first).
+  const names = new Map([...stays].reverse().map((stay) => [stay.step, stay.stepName]));
   const steps = new Map<StepKey, StepSummary>();
   const entry = (step: StepKey): StepSummary =>
     steps.get(step) ?? {

@@ -51,7 +51,7 @@ export const StepSummary = Type.Object({
   step: Type.String(),
   stepName: Nullable(Type.String()),
   sessions: Type.Integer({ description: 'Active sessions on this step now.' }),
-  medianSeconds: Nullable(Type.Number({ description: 'The class’s median time on the step, from visits that ended in the window.' })),
+  medianSeconds: Nullable(Type.Number({ description: 'The class’s median time on the step, from the stays on it that began in the window and have ended.' })),
   samples: Type.Integer(),
 });
 export type StepSummary = Static<typeof StepSummary>;

@@ -64,17 +64,27 @@ export interface ClassActivityQuery {
   limit: number;
 }
 
-/** What the overview reads of an event: when, and a few fields of its data (as text). */
+/** What the overview reads of an error or a help request: when, and a few fields of its data (as text). */
 export interface EventFacts {
   eventId: number;
-  sessionToken: string;
   at: string;
-  /** Navigation: the step arrived at (`to`, else `currentStep`) and its name (`toStepName`, else `stepName`). */
+  /** Error: `errorType` (else `type`). */
+  kind: string | null;
+  /** Error: `errorMessage` (else `message`); help request: `message`. */
+  message: string | null;
+}
+
+/**
+ * Where a session is: the step its latest navigation arrived at (`to`, else `currentStep`,
+ * named by `toStepName`, else `stepName`), since when. Navigating to the step it is
+ * already on (a page reload) does not start a new stay.
+ */
+export interface CurrentStay {
   step: string | null;
   stepName: string | null;
-  /** Error: `errorType` (else `type`) and `errorMessage` (else `message`); help request: `message`. */
-  kind: string | null;
-  message: string | null;
+  since: string;
+  /** The navigation that began the stay. */
+  eventId: number;
 }
 
 /** One active session and its latest telling events. */
@@ -85,26 +95,26 @@ export interface ActiveSession {
   firstSeen: string;
   lastSeen: string;
   eventCount: number;
-  lastNavigation: EventFacts | null;
+  /** Null until the session's first navigation. */
+  stay: CurrentStay | null;
   lastError: EventFacts | null;
   lastHelpRequest: EventFacts | null;
   /** Errors since `recentSince`. */
   recentErrors: number;
 }
 
-/** A stay on a step: from the navigation that arrived at it to the session's next one. */
-export interface StepVisit {
+/** A stay on a step that the session has left. */
+export interface StepStay {
   sessionToken: string;
   step: string | null;
   stepName: string | null;
-  /** Null while the session is still on the step. */
-  seconds: number | null;
+  seconds: number;
 }
 
 export interface ClassActivity {
   sessions: ActiveSession[];
-  /** The latest visits to steps (up to 1,500) that began since `activeSince`, oldest first. */
-  visits: StepVisit[];
+  /** The latest stays (up to 5,000) that began since `activeSince`. */
+  stays: StepStay[];
 }
 
 /**

@@ -16,7 +16,8 @@ export interface TestEngine {
   name: 'sqlite' | 'postgres';
   /** False when this engine is not reachable here (and not required). */
   available(): Promise<boolean>;
-  createDatabase(): Promise<TestDatabase>;
+  /** `empty`: no schema at all (to test migrations), instead of the latest. */
+  createDatabase(options?: { empty: boolean }): Promise<TestDatabase>;
 }
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -65,8 +66,8 @@ function migratedTemplate(): Promise<string> {
 const postgres: TestEngine = {
   name: 'postgres',
   available: postgresAvailable,
-  async createDatabase() {
-    const { name, url } = await createDatabase(await migratedTemplate());
+  async createDatabase(options) {
+    const { name, url } = await createDatabase(options?.empty === true ? undefined : await migratedTemplate());
     cleanups.unshift(() => dropDatabase(name));
     return { url, openStore: () => migratedStore(url) };
   },

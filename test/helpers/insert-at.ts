@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { TOUCH_SESSION } from '../../src/storage/sqlite/sqlite-event-writer.js';
+import { SqliteEventWriter } from '../../src/storage/sqlite/sqlite-event-writer.js';
 
 /** Rows per INSERT on PostgreSQL. */
 const CHUNK = 10_000;
@@ -19,21 +19,16 @@ export interface PastEvent {
  * of a class's history, with session_activity kept as the service keeps it.
  */
 export async function insertAt(databaseUrl: string, events: readonly PastEvent[]): Promise<void> {
-  const rows = [...events].sort((a, b) => a.at.getTime() - b.at.getTime()).map((e) => [e.sessionToken, e.eventType, JSON.stringify(e.eventData), e.at.toISOString()] as const);
+  const inOrder = [...events].sort((a, b) => a.at.getTime() - b.at.getTime());
   if (databaseUrl.startsWith('sqlite:')) {
     const db = new BetterSqlite3(databaseUrl.slice('sqlite:'.length));
-    const insert = db.prepare('INSERT INTO events (session_token, event_type, event_data, created_at) VALUES (?, ?, ?, ?)');
-    // The SQLite writer's own statement for session_activity (PostgreSQL's trigger does it there).
-    const touch = db.prepare(TOUCH_SESSION);
-    db.transaction(() =>
-      rows.forEach((row) => {
-        insert.run(...row);
-        touch.run({ token: row[0], at: row[3], count: 1 });
-      }),
-    )();
+    // The service's own writer (it keeps session_activity there; PostgreSQL's trigger does here).
+    const writer = new SqliteEventWriter(db);
+    db.transaction(() => inOrder.forEach(({ at, ...event }) => writer.insertEvents([event], at.toISOString())))();
     db.close();
     return;
   }
+  const rows = inOrder.map((e) => [e.sessionToken, e.eventType, JSON.stringify(e.eventData), e.at.toISOString()] as const);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {

@@ -63,6 +63,8 @@ await describeEachEngine('class overview', (engine) => {
       ...journey('ws_left', [[1, 60], [2, 50]]),
       // Logged step 2 twice (a reload): one stay of 6 minutes, one classmate.
       ...journey('ws_reload', [[1, 30], [2, 16], [2, 14], [3, 10]]),
+      // On step 3 for 12 minutes, its page logging the step again 2 minutes ago.
+      ...journey('ws_relogged', [[1, 40], [3, 12], [3, 2]]),
     ]);
     overview = await classOverview(store, { activeWithinSeconds: 3 * 3600, limit: 500, rules: DEFAULT_RULES, now: NOW });
   });
@@ -70,7 +72,7 @@ await describeEachEngine('class overview', (engine) => {
 
   it('lists the sessions active in the window, and only those', () => {
     assert.deepEqual(overview.sessions.map((s) => s.sessionToken).sort(), [
-      'ws_erroring', 'ws_helped', 'ws_helpme', 'ws_idle', 'ws_left', 'ws_quick1', 'ws_quick2', 'ws_quick3', 'ws_quick4', 'ws_reload', 'ws_stuck',
+      'ws_erroring', 'ws_helped', 'ws_helpme', 'ws_idle', 'ws_left', 'ws_quick1', 'ws_quick2', 'ws_quick3', 'ws_quick4', 'ws_reload', 'ws_relogged', 'ws_stuck',
     ]);
   });
 
@@ -83,6 +85,11 @@ await describeEachEngine('class overview', (engine) => {
     assert.match(stuck?.reason ?? '', /20 min on this step; the class took 5 min/);
     assert.deepEqual(stuck?.lastError, { errorType: 'twilio_function_deploy_failed', errorMessage: 'Twilio account not authorized for Functions', at: minutesAgo(3).toISOString() });
     assert.equal(stuck?.recentErrors, 1);
+  });
+
+  it('keeps the time on a step that the page logs again (a reload)', () => {
+    assert.equal(row('ws_relogged')?.currentStep, '3');
+    assert.equal(row('ws_relogged')?.secondsOnStep, 12 * 60);
   });
 
   it('tells erroring, asking for help, idle and on track apart', () => {
@@ -106,7 +113,7 @@ await describeEachEngine('class overview', (engine) => {
     const step = (key: string) => overview.steps.find((s) => s.step === key);
     assert.deepEqual(overview.steps.map((s) => s.step), ['1', '2', '3']);
     assert.equal(step('2')?.sessions, 2);
-    assert.equal(step('3')?.sessions, 9);
+    assert.equal(step('3')?.sessions, 10);
     assert.equal(step('2')?.stepName, 'Provision Services');
     assert.equal(step('2')?.medianSeconds, 5 * 60);
     // Five classmates left step 2 (ws_reload's two visits are one stay of 6 minutes).
@@ -149,6 +156,24 @@ await describeEachEngine('GET /api/sessions', (engine) => {
       body.sessions.map((s) => [s.sessionToken, s.studentEmail, s.studentName, s.currentStep, s.stepName, s.status]),
       [['ws_live', 'ada@example.edu', 'Ada', '1', 'Choose Use Case', 'on_track']],
     );
+  });
+
+  it('follows a student from step to step as the service stores their navigations', async () => {
+    const navigate = (to: number) => app.post({ sessionToken: 'ws_moving', eventType: 'navigation', eventData: { to, toStepName: STEPS[to] } });
+    const onStep = async () => {
+      const body = (await (await get('')).json()) as { sessions: Array<{ sessionToken: string; currentStep: string; onStepSince: string }> };
+      const moving = body.sessions.find((s) => s.sessionToken === 'ws_moving');
+      return [moving?.currentStep, moving?.onStepSince];
+    };
+    await navigate(1);
+    const arrived = await onStep();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await navigate(1);
+    assert.deepEqual(await onStep(), arrived);
+    await navigate(2);
+    const [step, since] = await onStep();
+    assert.equal(step, '2');
+    assert.ok(Date.parse(String(since)) > Date.parse(String(arrived[1])));
   });
 
   it('counts a session’s events as stored: a retried event once', async () => {

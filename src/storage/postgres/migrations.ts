@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
 import { createInsertEventsFunction } from './insert-events-function.js';
 
 /** PostgreSQL schema history. Same numbers as SQLite's; never edit a released entry. */
@@ -72,4 +72,94 @@ export const postgresMigrations: Record<string, Migration> = {
         REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION session_log_track_activity()`.execute(db);
     },
   },
+  '004_step_stays': {
+    async up(db: Kysely<unknown>) {
+      await sql`SET LOCAL statement_timeout = 0`.execute(db);
+      await sql`SELECT pg_advisory_xact_lock(1582665748)`.execute(db);
+      await sql`ALTER TABLE session_activity
+        ADD COLUMN step TEXT, ADD COLUMN step_name TEXT, ADD COLUMN on_step_since TIMESTAMPTZ,
+        ADD COLUMN step_event_id BIGINT, ADD COLUMN last_error_id BIGINT, ADD COLUMN last_help_id BIGINT`.execute(db);
+      await sql`CREATE TABLE step_stays (
+        session_token TEXT NOT NULL,
+        step TEXT,
+        step_name TEXT,
+        arrived_at TIMESTAMPTZ NOT NULL,
+        seconds DOUBLE PRECISION NOT NULL
+      )`.execute(db);
+      await sql`CREATE INDEX step_stays_arrived_idx ON step_stays (arrived_at)`.execute(db);
+      // The field \`key\` (else \`fallback\`'s when \`key\`'s is absent or null), as text if a
+      // string or a number: a navigation's step and step name, as the SQLite writer reads them.
+      await sql`CREATE FUNCTION session_log_json_text(document jsonb, key text, fallback text) RETURNS text
+        LANGUAGE sql IMMUTABLE AS $fn$
+        SELECT CASE
+          WHEN jsonb_typeof(document -> key) IN ('string', 'number') THEN document ->> key
+          WHEN coalesce(jsonb_typeof(document -> key), 'null') = 'null' AND jsonb_typeof(document -> fallback) IN ('string', 'number')
+            THEN document ->> fallback
+        END
+      $fn$`.execute(db);
+      // Each run of a session's navigations to one step is one stay: the history once here,
+      // then each statement's navigations after the session's current stay, in the trigger.
+      await sql`CREATE TEMP TABLE history ON COMMIT DROP AS
+        ${stays(sql`SELECT session_token, event_id, created_at, event_data FROM events WHERE event_type = 'navigation'`)}
+        SELECT * FROM stays`.execute(db);
+      await sql`INSERT INTO step_stays (session_token, step, step_name, arrived_at, seconds)
+        SELECT session_token, step, step_name, created_at, extract(epoch FROM left_at - created_at) FROM history WHERE left_at IS NOT NULL`.execute(db);
+      await sql`UPDATE session_activity sa SET step = s.step, step_name = s.step_name, on_step_since = s.created_at, step_event_id = s.event_id
+        FROM history s WHERE s.left_at IS NULL AND sa.session_token = s.session_token`.execute(db);
+      await sql`UPDATE session_activity sa SET last_error_id = latest.error_id, last_help_id = latest.help_id
+        FROM (
+          SELECT session_token,
+            max(event_id) FILTER (WHERE event_type = 'error') AS error_id,
+            max(event_id) FILTER (WHERE event_type = 'help_request') AS help_id
+          FROM events WHERE event_type IN ('error', 'help_request') GROUP BY session_token
+        ) AS latest
+        WHERE latest.session_token = sa.session_token`.execute(db);
+      await sql`CREATE OR REPLACE FUNCTION session_log_track_activity() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        INSERT INTO session_activity AS sa (session_token, first_seen, last_seen, event_count, last_error_id, last_help_id)
+        SELECT session_token, min(created_at), max(created_at), count(*),
+          max(event_id) FILTER (WHERE event_type = 'error'), max(event_id) FILTER (WHERE event_type = 'help_request')
+        FROM inserted GROUP BY session_token ORDER BY session_token
+        ON CONFLICT (session_token) DO UPDATE
+        SET last_seen = greatest(sa.last_seen, EXCLUDED.last_seen), event_count = sa.event_count + EXCLUDED.event_count,
+          last_error_id = greatest(sa.last_error_id, EXCLUDED.last_error_id), last_help_id = greatest(sa.last_help_id, EXCLUDED.last_help_id);
+        IF EXISTS (SELECT FROM inserted WHERE event_type = 'navigation') THEN
+          ${stays(
+            sql`SELECT session_token, event_id, created_at, event_data FROM inserted WHERE event_type = 'navigation'`,
+            sql`SELECT session_token, step_event_id, on_step_since, step, step_name FROM session_activity
+              WHERE step_event_id IS NOT NULL AND session_token IN (SELECT session_token FROM inserted WHERE event_type = 'navigation')`,
+          )},
+          closed AS (
+            INSERT INTO step_stays (session_token, step, step_name, arrived_at, seconds)
+            SELECT session_token, step, step_name, created_at, extract(epoch FROM left_at - created_at) FROM stays WHERE left_at IS NOT NULL
+          )
+          UPDATE session_activity sa SET step = s.step, step_name = s.step_name, on_step_since = s.created_at, step_event_id = s.event_id
+          FROM stays s WHERE s.left_at IS NULL AND sa.session_token = s.session_token AND sa.step_event_id IS DISTINCT FROM s.event_id;
+        END IF;
+        RETURN NULL;
+      END
+      $fn$`.execute(db);
+    },
+  },
 };
+
+/**
+ * \`WITH … stays AS (…)\`: the stays that \`navigations\` (session_token, event_id,
+ * created_at, event_data) begin, after each session's \`current\` stay if given (session_token,
+ * event_id, created_at, step, step_name); \`left_at\` is null for a session's last one.
+ */
+function stays(navigations: RawBuilder<unknown>, current?: RawBuilder<unknown>) {
+  return sql`WITH arrivals AS (
+      ${current === undefined ? sql`` : sql`${current} UNION ALL`}
+      SELECT session_token, event_id, created_at,
+        session_log_json_text(event_data, 'to', 'currentStep'), session_log_json_text(event_data, 'toStepName', 'stepName')
+      FROM (${navigations}) AS n
+    ), marked AS (
+      SELECT a.*, lag(a.step) OVER w AS previous_step, row_number() OVER w AS n
+      FROM arrivals AS a(session_token, event_id, created_at, step, step_name)
+      WINDOW w AS (PARTITION BY session_token ORDER BY event_id)
+    ), stays AS (
+      SELECT *, lead(created_at) OVER (PARTITION BY session_token ORDER BY event_id) AS left_at
+      FROM marked WHERE n = 1 OR step IS DISTINCT FROM previous_step
+    )`;
+}

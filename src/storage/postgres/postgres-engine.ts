@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from '../sql/database.js';
 import type { SqlEngine } from '../sql/sql-engine.js';
 import { discardBrokenClients } from './discard-broken-clients.js';
@@ -50,7 +50,6 @@ export function openPostgresEngine(connectionString: string, options: PostgresOp
     encodeTime: (time) => time,
     decodeTime: (raw) => (raw as Date).toISOString(),
     decodeId: (raw) => Number(raw),
-    secondsBetween: (from, to) => sql<string | null>`extract(epoch from ${to} - ${from})`,
     jsonField: postgresJsonField,
     isTransient,
     isMissingReference: (error) => error instanceof pg.DatabaseError && error.code === FOREIGN_KEY_VIOLATION,

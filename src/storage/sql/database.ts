@@ -14,12 +14,30 @@ export interface Database {
     session_token: string;
     student_id: number;
   };
-  /** One row per session, kept by a trigger on events: what the class overview starts from. */
+  /**
+   * One row per session, kept as events are stored (PostgreSQL: a trigger; SQLite: the
+   * writer): what the class overview reads, with no scan of the events.
+   */
   session_activity: {
     session_token: string;
     first_seen: unknown;
     last_seen: unknown;
     event_count: number | string;
+    /** The current stay: since navigation step_event_id arrived on the step. */
+    step: string | null;
+    step_name: string | null;
+    on_step_since: unknown;
+    step_event_id: number | string | null;
+    last_error_id: number | string | null;
+    last_help_id: number | string | null;
+  };
+  /** Each stay on a step that a session has left: how long the class takes on each step. */
+  step_stays: {
+    session_token: string;
+    step: string | null;
+    step_name: string | null;
+    arrived_at: unknown;
+    seconds: number;
   };
   events: {
     event_id: Generated<number>;

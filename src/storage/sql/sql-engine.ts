@@ -1,4 +1,4 @@
-import type { Expression, Kysely, Migration, RawBuilder, SqlBool } from 'kysely';
+import type { Expression, Kysely, Migration, SqlBool } from 'kysely';
 import type { JsonScalar, NewEvent } from '../types.js';
 import type { Database } from './database.js';
 
@@ -24,8 +24,6 @@ export interface SqlEngine {
   /** ISO 8601 with milliseconds, e.g. "2025-10-27T15:30:45.123Z". */
   decodeTime(raw: unknown): string;
   decodeId(raw: unknown): number;
-  /** Seconds from one timestamp column to another, as SQL. */
-  secondsBetween(from: RawBuilder<unknown>, to: RawBuilder<unknown>): RawBuilder<number | string | null>;
   /** Predicates on the field at `path` of `e.event_data`, combined by dataFilter(). */
   jsonField(path: readonly string[]): JsonFieldPredicates;
   /** True for errors that pass: connection lost, timeout, database busy. */

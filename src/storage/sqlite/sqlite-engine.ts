@@ -1,4 +1,4 @@
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from '../sql/database.js';
 import type { SqlEngine } from '../sql/sql-engine.js';
 import { sqliteMigrations } from './migrations.js';
@@ -27,7 +27,6 @@ export function openSqliteEngine(file: string): SqlEngine {
     encodeTime: (time) => time.toISOString(),
     decodeTime: (raw) => raw as string,
     decodeId: (raw) => raw as number,
-    secondsBetween: (from, to) => sql<number | null>`(julianday(${to}) - julianday(${from})) * 86400`,
     jsonField: sqliteJsonField,
     isTransient: isTransientSqliteError,
     isMissingReference: (error) => (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY',

@@ -1,20 +1,14 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { NewEvent } from '../types.js';
+import type { CurrentStay, NewEvent } from '../types.js';
 import { BoundedCache, currentStudent, type KnownStudent } from '../sql/bounded-cache.js';
 import { assignStudents, planStudents } from '../sql/student-links.js';
-
-/**
- * `count` events of a session stored at `at`: how SQLite keeps session_activity (the
- * writer, once per session of a group; PostgreSQL has a trigger).
- */
-export const TOUCH_SESSION = `
-  INSERT INTO session_activity (session_token, first_seen, last_seen, event_count) VALUES (@token, @at, @at, @count)
-  ON CONFLICT (session_token) DO UPDATE SET last_seen = excluded.last_seen, event_count = event_count + excluded.event_count`;
+import { SqliteSessionActivity, type StoredFact } from './session-activity.js';
 
 /** What a transaction learned, applied to the caches only once it has committed. */
 interface Learned {
   students: Map<string, KnownStudent>;
   links: Map<string, number | null>;
+  stays: Map<string, CurrentStay>;
 }
 
 /**
@@ -29,8 +23,8 @@ export class SqliteEventWriter {
   private readonly selectLink: Statement<[string], { student_id: number }>;
   private readonly upsertLink: Statement<[string, number]>;
   private readonly insertEvent: Statement<[number | null, string, string, string, string, string | null, number | null]>;
-  private readonly touchSession: Statement<[{ token: string; at: string; count: number }]>;
-  private readonly writeGroup: (events: readonly NewEvent[]) => Learned;
+  private readonly activity: SqliteSessionActivity;
+  private readonly writeGroup: (events: readonly NewEvent[], at: string) => Learned;
   private readonly students = new BoundedCache<string, KnownStudent>();
   private readonly links = new BoundedCache<string, number | null>();
 
@@ -48,27 +42,30 @@ export class SqliteEventWriter {
       INSERT INTO events (student_id, session_token, event_type, event_data, created_at, client_event_id, seq)
       VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (client_event_id) DO NOTHING`);
-    this.touchSession = db.prepare(TOUCH_SESSION);
-    const transaction = db.transaction((events: readonly NewEvent[]) => this.write(events));
-    this.writeGroup = (events) => transaction.immediate(events);
+    this.activity = new SqliteSessionActivity(db);
+    const transaction = db.transaction((events: readonly NewEvent[], at: string) => this.write(events, at));
+    this.writeGroup = (events, at) => transaction.immediate(events, at);
   }
 
-  insertEvents(events: readonly NewEvent[]): void {
+  /** `at`: when the events are stored (now; a test may write the past, in time order). */
+  insertEvents(events: readonly NewEvent[], at = new Date().toISOString()): void {
     let learned: Learned;
     try {
-      learned = this.writeGroup(events);
+      learned = this.writeGroup(events, at);
     } catch (error) {
       // Whatever went wrong, do not trust what we remembered (a student may be gone).
       this.students.clear();
       this.links.clear();
+      this.activity.forget();
       throw error;
     }
     this.students.remember(learned.students);
     this.links.remember(learned.links);
+    this.activity.remember(learned.stays);
   }
 
-  private write(events: readonly NewEvent[]): Learned {
-    const learned: Learned = { students: new Map(), links: new Map() };
+  private write(events: readonly NewEvent[], at: string): Learned {
+    const learned: Learned = { students: new Map(), links: new Map(), stays: new Map() };
     const plan = planStudents(events);
     const studentIds = new Map<string, number>();
     for (const [email, name] of plan.students) studentIds.set(email, this.student(email, name, learned).id);
@@ -82,14 +79,13 @@ export class SqliteEventWriter {
       this.upsertLink.run(token, studentId);
       learned.links.set(token, studentId);
     }
-    const createdAt = new Date().toISOString();
-    const stored = new Map<string, number>();
+    const stored: StoredFact[] = [];
     events.forEach((event, i) => {
       const data = JSON.stringify(event.eventData);
-      const { changes } = this.insertEvent.run(studentOf[i] ?? null, event.sessionToken, event.eventType, data, createdAt, event.eventId ?? null, event.seq ?? null);
-      stored.set(event.sessionToken, (stored.get(event.sessionToken) ?? 0) + changes);
+      const { changes, lastInsertRowid } = this.insertEvent.run(studentOf[i] ?? null, event.sessionToken, event.eventType, data, at, event.eventId ?? null, event.seq ?? null);
+      if (changes > 0) stored.push({ eventId: Number(lastInsertRowid), sessionToken: event.sessionToken, eventType: event.eventType, eventData: event.eventData });
     });
-    for (const [token, count] of stored) if (count > 0) this.touchSession.run({ token, at: createdAt, count });
+    learned.stays = this.activity.record(stored, at);
     return learned;
   }
 

@@ -1,0 +1,92 @@
+// Migration 004 on a database that already holds a class's history: the current step
+// of each session, the stays it has left and its latest error and help request are
+// replayed from the events, so the overview is right from the first start after it.
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
+import pg from 'pg';
+import { classOverview, type ClassOverview } from '../../src/sessions/class-overview.js';
+import { DEFAULT_RULES } from '../../src/sessions/status-rules.js';
+import { postgresMigrations } from '../../src/storage/postgres/migrations.js';
+import { sqliteMigrations } from '../../src/storage/sqlite/migrations.js';
+import type { EventStore } from '../../src/storage/types.js';
+import { describeEachEngine } from '../helpers/each-engine.js';
+
+const NOW = new Date('2026-03-02T11:00:00.000Z');
+const at = (minutesAgo: number) => new Date(NOW.getTime() - minutesAgo * 60_000).toISOString();
+
+/** [session, type, data, minutes ago], oldest first: what a class left before the upgrade. */
+const HISTORY: Array<[string, string, Record<string, unknown>, number]> = [
+  ['ws_a', 'navigation', { from: 0, to: 1, toStepName: 'Connect Accounts' }, 40],
+  ['ws_b', 'navigation', { currentStep: 1, stepName: 'Connect Accounts' }, 40],
+  ['ws_a', 'navigation', { from: 1, to: 2, toStepName: 'Choose Use Case' }, 30],
+  ['ws_b', 'navigation', { from: 1, to: 2, toStepName: 'Choose Use Case' }, 34],
+  ['ws_a', 'error', { errorType: 'openai_validation_failed', errorMessage: 'Incorrect API key provided' }, 20],
+  // A reload: the same step again is not a new stay.
+  ['ws_a', 'navigation', { from: 2, to: 2, toStepName: 'Choose Use Case' }, 15],
+  ['ws_b', 'navigation', { from: 2, to: 3, toStepName: 'Provision Services' }, 24],
+  ['ws_b', 'help_request', { message: 'which number?' }, 2],
+];
+
+function before004(migrations: Record<string, Migration>): Record<string, Migration> {
+  return Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '004'));
+}
+
+await describeEachEngine('migration 004 on an existing class', (engine) => {
+  let store: EventStore;
+  let overview: ClassOverview;
+
+  before(async () => {
+    const database = await engine.createDatabase({ empty: true });
+    const postgres = engine.name === 'postgres';
+    const db = new Kysely<unknown>({
+      dialect: postgres
+        ? new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url }) })
+        : new SqliteDialect({ database: new BetterSqlite3(database.url.slice('sqlite:'.length)) }),
+    });
+    const migrations = before004(postgres ? postgresMigrations : sqliteMigrations);
+    const { error } = await new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } }).migrateToLatest();
+    if (error !== undefined) throw new Error('migrating to 003 failed', { cause: error });
+    for (const [token, type, data, ago] of HISTORY) {
+      await sql`INSERT INTO events (session_token, event_type, event_data, created_at) VALUES (${token}, ${type}, ${JSON.stringify(data)}, ${at(ago)})`.execute(db);
+    }
+    // PostgreSQL's 003 trigger kept session_activity; the SQLite writer of that version did, as here.
+    if (!postgres) {
+      await sql`INSERT INTO session_activity SELECT session_token, min(created_at), max(created_at), count(*) FROM events GROUP BY session_token`.execute(db);
+    }
+    await db.destroy();
+    store = await database.openStore();
+    overview = await classOverview(store, { activeWithinSeconds: 3 * 3600, limit: 500, rules: DEFAULT_RULES, now: NOW });
+  });
+  after(() => store?.close());
+
+  const row = (token: string) => overview.sessions.find((s) => s.sessionToken === token);
+
+  it('knows where each session is and since when, a reload not restarting the stay', () => {
+    assert.deepEqual([row('ws_a')?.currentStep, row('ws_a')?.stepName, row('ws_a')?.onStepSince], ['2', 'Choose Use Case', at(30)]);
+    assert.deepEqual([row('ws_b')?.currentStep, row('ws_b')?.stepName, row('ws_b')?.onStepSince], ['3', 'Provision Services', at(24)]);
+  });
+
+  it('knows each session’s latest error and help request', () => {
+    assert.equal(row('ws_a')?.lastError?.errorType, 'openai_validation_failed');
+    assert.deepEqual(row('ws_b')?.helpRequest, { message: 'which number?', at: at(2) });
+    assert.equal(row('ws_b')?.status, 'asked_for_help');
+  });
+
+  it('knows how long the class took on the steps they left', () => {
+    const median = (step: string) => overview.steps.find((s) => s.step === step)?.medianSeconds;
+    assert.equal(median('1'), (10 * 60 + 6 * 60) / 2);
+    assert.equal(median('2'), 10 * 60);
+    assert.equal(median('3'), null);
+  });
+
+  it('goes on keeping them as new events arrive', async () => {
+    await store.insertEvents([{ sessionToken: 'ws_a', eventType: 'navigation', eventData: { from: 2, to: 3, toStepName: 'Provision Services' } }]);
+    const later = await classOverview(store, { activeWithinSeconds: 365 * 86_400, limit: 500, rules: DEFAULT_RULES });
+    const a = later.sessions.find((s) => s.sessionToken === 'ws_a');
+    assert.equal(a?.currentStep, '3');
+    assert.ok(Date.parse(a?.onStepSince ?? '') > NOW.getTime());
+    assert.equal(later.steps.find((s) => s.step === '2')?.samples, 2);
+  });
+});
