@@ -36,6 +36,8 @@ export interface AppOptions {
   dashboardRoot?: string;
   /** The class overview's status rules where they differ from the defaults. */
   statusRules?: Partial<StatusRules>;
+  /** Proxies whose X-Forwarded-Proto and -For to believe (the cookie is Secure over HTTPS). */
+  trustProxy?: boolean | string;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function buildApp(options: AppOptions) {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
+    trustProxy: options.trustProxy ?? false,
     // Per-request lines would dominate an ingest endpoint's cost; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -67,7 +70,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(sdkRoutes, { scripts: options.sdk ?? sdkScripts() });
   await registerDashboard(app, options.dashboardRoot ?? dashboardRoot());
   await app.register(cookie, { secret: cookieSecret(options.adminToken) });
-  const auth = instructorAuth(options.adminToken);
+  const auth = instructorAuth(options.adminToken, options.store);
   const instructorOnly = auth.require;
   await app.register(authRoutes, { auth });
   await app.register(sessionLogRoutes, { store: options.store, committer, requireInstructor: instructorOnly });

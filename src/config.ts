@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { Value } from 'typebox/value';
 import { Type } from 'typebox';
@@ -18,6 +19,8 @@ export interface Config {
   logLevel: string;
   /** The class overview's status rules where they differ from the defaults. */
   statusRules: Partial<StatusRules>;
+  /** Which proxies' X-Forwarded-* headers to believe (Fastify's trustProxy); none by default. */
+  trustProxy: boolean | string;
 }
 
 /** A bad environment value; its message is one line naming the variable. */
@@ -44,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
     logLevel: parseLogLevel(env.LOG_LEVEL),
     statusRules: parseStatusRules(env.SESSION_LOG_STATUS_RULES),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }
 
@@ -100,6 +104,20 @@ function parseCorsOrigins(raw: string | undefined): '*' | string[] {
     }
     return origin;
   });
+}
+
+/** `true` (any proxy), or the proxies' addresses and CIDR ranges, comma-separated. */
+function parseTrustProxy(raw: string | undefined): boolean | string {
+  const value = nonEmpty('TRUST_PROXY', raw);
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  const entries = value.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => {
+    const [address = '', bits, ...rest] = entry.split('/');
+    return isIP(address) === 0 || rest.length > 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits));
+  });
+  if (bad !== undefined) throw new ConfigError('TRUST_PROXY', `"${bad}" is not true, false, or an address like 10.0.0.1 or 10.0.0.0/8`);
+  return entries.join(',');
 }
 
 function parseLogLevel(raw: string | undefined): string {

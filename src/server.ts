@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     adminToken: admin.token,
     corsOrigins: config.corsOrigins,
     statusRules: config.statusRules,
+    trustProxy: config.trustProxy,
     isReady: () => ready,
     logger: {
       level: config.logLevel,

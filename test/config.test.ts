@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config.js';
 
 await describe('loadConfig', () => {
-  it('defaults to SQLite in ./data on 127.0.0.1:3000 with open CORS', () => {
+  it('defaults to SQLite in ./data on 127.0.0.1:3000 with open CORS, trusting no proxy', () => {
     const config = loadConfig({});
     assert.deepEqual(config, {
       port: 3000,
@@ -14,6 +14,7 @@ await describe('loadConfig', () => {
       corsOrigins: '*',
       logLevel: 'info',
       statusRules: {},
+      trustProxy: false,
     });
   });
 
@@ -35,6 +36,13 @@ await describe('loadConfig', () => {
       return true;
     });
   });
+  it('reads which proxies to trust, and names a bad one', () => {
+    assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true);
+    assert.equal(loadConfig({ TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,::1' }).trustProxy, '10.0.0.1,192.168.0.0/16,::1');
+    assert.throws(() => loadConfig({ TRUST_PROXY: 'proxy.internal' }), /^ConfigError: TRUST_PROXY: "proxy.internal" is not/);
+  });
+
   it('reads status rule overrides, and names a bad one', () => {
     assert.deepEqual(loadConfig({ SESSION_LOG_STATUS_RULES: 'stuckMinMinutes=2, idleMinutes=0.5' }).statusRules, { stuckMinMinutes: 2, idleMinutes: 0.5 });
     assert.deepEqual(loadConfig({}).statusRules, {});

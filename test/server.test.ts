@@ -31,6 +31,7 @@ await describe('configuration', { concurrency: true }, () => {
     ['SESSION_LOG_ADMIN_TOKEN', 'short'],
     ['CORS_ORIGINS', 'workshop.example.com'],
     ['LOG_LEVEL', 'loud'],
+    ['TRUST_PROXY', 'proxy.internal'],
   ] as const) {
     it(`stops with one line naming ${variable} when it is "${value}"`, async () => {
       const server = startServer({ DATABASE_URL: 'sqlite::memory:', [variable]: value });

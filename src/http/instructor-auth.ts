@@ -1,6 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UnauthorizedError } from '../errors.js';
+import type { EventStore } from '../storage/types.js';
 
 /** The dashboard's session cookie: HttpOnly, SameSite=Strict, signed, never the token itself. */
 export const SESSION_COOKIE = 'session_log_instructor';
@@ -11,31 +12,41 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
  * Who may read: a request bearing the instructor token (Authorization: Bearer), or the
- * dashboard's signed session cookie. Tokens are hashed before the comparison, so it
- * takes the same time whatever their length or content.
+ * dashboard's session cookie. Tokens are hashed before the comparison, so it takes the
+ * same time whatever their length or content. The cookie carries a random session id,
+ * signed; the database keeps a digest of it (a copy of the database signs nobody in), so
+ * that signing out ends the session on every instance, and a copied cookie with it.
  *
  * @example
- * const auth = instructorAuth(token);
+ * const auth = instructorAuth(token, store);
  * app.get('/api/x', { preHandler: auth.require }, handler);
  */
-export function instructorAuth(adminToken: string) {
+export function instructorAuth(adminToken: string, store: EventStore) {
   const expected = digest(adminToken);
   const isToken = (presented: string) => timingSafeEqual(digest(presented), expected);
-  const hasSession = (request: FastifyRequest) => {
+  /** The digest of the request's session id, if its cookie bears our signature. */
+  const sessionOf = (request: FastifyRequest): string | null => {
     const cookie = request.cookies[SESSION_COOKIE];
-    if (cookie === undefined) return false;
+    if (cookie === undefined) return null;
     const { valid, value } = request.unsignCookie(cookie);
-    return valid && Number(value) > Date.now();
+    return valid && value !== null ? digest(value).toString('hex') : null;
+  };
+  const hasSession = async (request: FastifyRequest) => {
+    const session = sessionOf(request);
+    return session !== null && (await store.isInstructorSession(session, new Date()));
   };
   return {
     isToken,
     /** A preHandler that refuses anyone else with a 401. */
     require: async (request: FastifyRequest): Promise<void> => {
       const presented = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-      if (presented !== undefined ? !isToken(presented) : !hasSession(request)) throw new UnauthorizedError();
+      const allowed = presented !== undefined ? isToken(presented) : await hasSession(request);
+      if (!allowed) throw new UnauthorizedError();
     },
-    startSession(request: FastifyRequest, reply: FastifyReply): void {
-      reply.setCookie(SESSION_COOKIE, String(Date.now() + SESSION_SECONDS * 1000), {
+    async startSession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      const id = randomBytes(32).toString('base64url');
+      await store.startInstructorSession(digest(id).toString('hex'), new Date(Date.now() + SESSION_SECONDS * 1000));
+      reply.setCookie(SESSION_COOKIE, id, {
         signed: true,
         httpOnly: true,
         sameSite: 'strict',
@@ -44,7 +55,9 @@ export function instructorAuth(adminToken: string) {
         maxAge: SESSION_SECONDS,
       });
     },
-    endSession(reply: FastifyReply): void {
+    async endSession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      const session = sessionOf(request);
+      if (session !== null) await store.endInstructorSession(session);
       reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
     },
   };

@@ -17,7 +17,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: InstructorAuth }> = a
     { schema: { summary: 'Sign in with the instructor token', tags: ['auth'], body: SignIn, response: { 200: SignedIn, 400: ErrorResponse, 401: ErrorResponse } } },
     async (request, reply) => {
       if (!auth.isToken(request.body.token)) throw new UnauthorizedError('wrong instructor token');
-      auth.startSession(request, reply);
+      await auth.startSession(request, reply);
       return { success: true as const };
     },
   );
@@ -28,9 +28,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: InstructorAuth }> = a
   );
   app.delete(
     '/api/auth/session',
-    { schema: { summary: 'Sign out', tags: ['auth'], response: { 200: SignedIn } } },
-    async (_request, reply) => {
-      auth.endSession(reply);
+    { schema: { summary: 'Sign out: ends the session everywhere, not only in this browser', tags: ['auth'], response: { 200: SignedIn } } },
+    async (request, reply) => {
+      await auth.endSession(request, reply);
       return { success: true as const };
     },
   );

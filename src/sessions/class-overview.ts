@@ -8,6 +8,7 @@ export interface ClassOverview {
   rules: StatusRules;
   sessions: SessionSummary[];
   steps: StepSummary[];
+  activeSessions: number;
 }
 
 export interface OverviewRequest {
@@ -32,7 +33,7 @@ function summarize(activity: ClassActivity, rules: StatusRules, now: Date): Clas
   const medians = medianSecondsPerStep(activity.stays);
   const sessions = activity.sessions.map((session) => summarizeSession(session, medians, rules, now));
   sessions.sort((a, b) => STATUSES.indexOf(a.status) - STATUSES.indexOf(b.status) || b.secondsOnStep - a.secondsOnStep);
-  return { generatedAt: now.toISOString(), rules, sessions, steps: stepSummaries(sessions, medians, activity.stays) };
+  return { generatedAt: now.toISOString(), rules, sessions, steps: stepSummaries(sessions, medians, activity.stays), activeSessions: activity.activeSessions };
 }
 
 function summarizeSession(

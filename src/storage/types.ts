@@ -113,6 +113,8 @@ export interface StepStay {
 
 export interface ClassActivity {
   sessions: ActiveSession[];
+  /** All the sessions active since `activeSince`, however many `limit` let through. */
+  activeSessions: number;
   /** The latest stays (up to 5,000) that began since `activeSince`. */
   stays: StepStay[];
 }
@@ -140,6 +142,14 @@ export interface EventStore {
   queryEvents(query: EventQuery): Promise<StoredEvent[]>;
   /** The class overview's reads: each one an indexed lookup, however many events are stored. */
   readClassActivity(query: ClassActivityQuery): Promise<ClassActivity>;
+  /**
+   * The dashboard's sign-ins, by a digest of their cookie's id: kept in the database so
+   * that a sign-out on one instance ends the session on all of them.
+   */
+  startInstructorSession(digest: string, expiresAt: Date): Promise<void>;
+  /** True while the session is signed in and has not expired at `now`. */
+  isInstructorSession(digest: string, now: Date): Promise<boolean>;
+  endInstructorSession(digest: string): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

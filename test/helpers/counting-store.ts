@@ -44,6 +44,9 @@ export class CountingStore implements EventStore {
   migrate = () => this.inner.migrate();
   queryEvents: EventStore['queryEvents'] = (query) => this.inner.queryEvents(query);
   readClassActivity: EventStore['readClassActivity'] = (query) => this.inner.readClassActivity(query);
+  startInstructorSession: EventStore['startInstructorSession'] = (digest, expiresAt) => this.inner.startInstructorSession(digest, expiresAt);
+  isInstructorSession: EventStore['isInstructorSession'] = (digest, now) => this.inner.isInstructorSession(digest, now);
+  endInstructorSession: EventStore['endInstructorSession'] = (digest) => this.inner.endInstructorSession(digest);
   ping = () => this.inner.ping();
   close = () => this.inner.close();
 }

@@ -1,12 +1,13 @@
 // The dashboard's sign-in: the token buys an HttpOnly, SameSite=Strict cookie that reads accept.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createHash } from 'node:crypto';
 import { signerFactory } from '@fastify/cookie';
 import { cookieSecret, SESSION_COOKIE } from '../../src/http/instructor-auth.js';
 import { cleanUpDatabases, ENGINES } from '../helpers/engines.js';
 import { ADMIN_TOKEN, startApp, type RunningApp } from '../helpers/test-app.js';
 
-const [sqlite] = ENGINES;
+const [sqlite, postgres] = ENGINES;
 
 await describe('instructor session cookie', () => {
   let app: RunningApp;
@@ -46,18 +47,60 @@ await describe('instructor session cookie', () => {
     }
   });
 
-  it('refuses a cookie that was tampered with or has expired', async () => {
+  it('refuses a cookie that was tampered with, or whose session has expired', async () => {
     const cookie = cookieOf(await signIn(ADMIN_TOKEN));
     const [name, value = ''] = cookie.split('=');
-    const tampered = `${name}=${encodeURIComponent(decodeURIComponent(value).replace(/^\d/, (d) => String((Number(d) + 1) % 10)))}`;
+    const decoded = decodeURIComponent(value);
+    const tampered = `${name}=${encodeURIComponent((decoded.startsWith('A') ? 'B' : 'A') + decoded.slice(1))}`;
     assert.equal((await read('/api/sessions', tampered)).status, 401);
-    const expired = signerFactory(cookieSecret(ADMIN_TOKEN)).sign(String(Date.now() - 1000));
+    const id = 'an-expired-session-id';
+    await app.store.startInstructorSession(createHash('sha256').update(id).digest('hex'), new Date(Date.now() - 1000));
+    const expired = signerFactory(cookieSecret(ADMIN_TOKEN)).sign(id);
     assert.equal((await read('/api/sessions', `${SESSION_COOKIE}=${encodeURIComponent(expired)}`)).status, 401);
   });
 
-  it('signs out by clearing the cookie', async () => {
-    const response = await fetch(`${app.url}/api/auth/session`, { method: 'DELETE' });
+  it('marks the cookie Secure over HTTPS, behind a proxy only when told to trust it', async () => {
+    const viaProxy = { 'content-type': 'application/json', 'x-forwarded-proto': 'https' };
+    const signInAt = (target: RunningApp) => fetch(`${target.url}/api/auth/session`, { method: 'POST', headers: viaProxy, body: JSON.stringify({ token: ADMIN_TOKEN }) });
+    assert.doesNotMatch((await signInAt(app)).headers.get('set-cookie') ?? '', /Secure/);
+    const behindProxy = await startApp(await sqlite!.createDatabase(), { trustProxy: '127.0.0.1' });
+    try {
+      assert.match((await signInAt(behindProxy)).headers.get('set-cookie') ?? '', /; Secure/);
+    } finally {
+      await behindProxy.close();
+    }
+  });
+
+  it('signs out: clears the cookie, and ends the session for a copy of it too', async () => {
+    const cookie = cookieOf(await signIn(ADMIN_TOKEN));
+    assert.equal((await read('/api/sessions', cookie)).status, 200);
+    const response = await fetch(`${app.url}/api/auth/session`, { method: 'DELETE', headers: { cookie } });
     assert.equal(response.status, 200);
     assert.match(response.headers.get('set-cookie') ?? '', new RegExp(`^${SESSION_COOKIE}=;.*Expires=Thu, 01 Jan 1970`));
+    assert.equal((await read('/api/sessions', cookie)).status, 401);
+  });
+});
+
+await describe('instructor sessions across instances sharing PostgreSQL', { skip: (await postgres!.available()) ? false : 'postgres unreachable' }, () => {
+  let one: RunningApp;
+  let other: RunningApp;
+  before(async () => {
+    const database = await postgres!.createDatabase();
+    one = await startApp(database);
+    other = await startApp(database);
+  });
+  after(async () => {
+    await one?.close();
+    await other?.close();
+  });
+  after(cleanUpDatabases);
+
+  it('signs in on one instance, reads on another, and a sign-out on either ends it on both', async () => {
+    const response = await fetch(`${one.url}/api/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: ADMIN_TOKEN }) });
+    const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const status = async (app: RunningApp) => (await fetch(`${app.url}/api/sessions`, { headers: { cookie } })).status;
+    assert.deepEqual([await status(one), await status(other)], [200, 200]);
+    await fetch(`${other.url}/api/auth/session`, { method: 'DELETE', headers: { cookie } });
+    assert.deepEqual([await status(one), await status(other)], [401, 401]);
   });
 });

@@ -87,6 +87,13 @@ await describeEachEngine('class overview', (engine) => {
     assert.equal(stuck?.recentErrors, 1);
   });
 
+  it('says how many sessions are active when the list is cut', async () => {
+    assert.equal(overview.activeSessions, 12);
+    const cut = await classOverview(store, { activeWithinSeconds: 3 * 3600, limit: 5, rules: DEFAULT_RULES, now: NOW });
+    assert.equal(cut.sessions.length, 5);
+    assert.equal(cut.activeSessions, 12);
+  });
+
   it('keeps the time on a step that the page logs again (a reload)', () => {
     assert.equal(row('ws_relogged')?.currentStep, '3');
     assert.equal(row('ws_relogged')?.secondsOnStep, 12 * 60);

@@ -52,7 +52,7 @@ export function Overview({ open, onError }: { open: (sessionToken: string) => vo
       <h2>
         Class now{' '}
         <span class="muted">
-          · {data.sessions.length} active in the last{' '}
+          · {data.activeSessions > data.sessions.length ? `the ${data.sessions.length} latest of ${data.activeSessions}` : data.sessions.length} active in the last{' '}
           <select aria-label="Active within" value={activeWithin} onChange={(e) => setActiveWithin(e.currentTarget.value)}>
             {WINDOWS.map((window) => (
               <option key={window} value={window}>

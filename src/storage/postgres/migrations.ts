@@ -141,6 +141,11 @@ export const postgresMigrations: Record<string, Migration> = {
       $fn$`.execute(db);
     },
   },
+  '005_instructor_sessions': {
+    async up(db: Kysely<unknown>) {
+      await sql`CREATE TABLE instructor_sessions (digest TEXT PRIMARY KEY, expires_at TIMESTAMPTZ NOT NULL)`.execute(db);
+    },
+  },
 };
 
 /**

@@ -39,6 +39,11 @@ export interface Database {
     arrived_at: unknown;
     seconds: number;
   };
+  /** Signed-in dashboards: a digest of each session cookie's id, and when it expires. */
+  instructor_sessions: {
+    digest: string;
+    expires_at: unknown;
+  };
   events: {
     event_id: Generated<number>;
     student_id: number | null;

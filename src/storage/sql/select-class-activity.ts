@@ -13,10 +13,11 @@ const MAX_STAYS = 5000;
 export async function readClassActivity(engine: SqlEngine, query: ClassActivityQuery): Promise<ClassActivity> {
   const recentStart = await firstEventAt(engine, query.recentSince);
   const [rows, recentErrors, stays] = await Promise.all([
-    selectActiveSessions(engine, query).execute(),
+    activeSessions(engine, query).select(sessionColumns).orderBy('sa.last_seen', 'desc').limit(query.limit).execute(),
     countErrorsSince(engine, recentStart),
     selectStays(engine, query.activeSince),
   ]);
+  const activeCount = rows.length < query.limit ? rows.length : await countActiveSessions(engine, query);
   const facts = await selectFacts(engine, rows.flatMap((row) => [row.last_error_id, row.last_help_id]));
   const sessions = rows.map(
     (row): ActiveSession => ({
@@ -35,33 +36,39 @@ export async function readClassActivity(engine: SqlEngine, query: ClassActivityQ
       recentErrors: recentErrors.get(row.session_token) ?? 0,
     }),
   );
-  return { sessions, stays };
+  return { sessions, activeSessions: activeCount, stays };
 }
 
-function selectActiveSessions(engine: SqlEngine, query: ClassActivityQuery) {
+const sessionColumns = [
+  'sa.session_token',
+  'sa.first_seen',
+  'sa.last_seen',
+  'sa.event_count',
+  'sa.step',
+  'sa.step_name',
+  'sa.on_step_since',
+  'sa.step_event_id',
+  'sa.last_error_id',
+  'sa.last_help_id',
+  'st.email',
+  'st.name',
+] as const;
+
+function activeSessions(engine: SqlEngine, query: ClassActivityQuery) {
   return engine.db
     .selectFrom('session_activity as sa')
     .leftJoin('sessions as s', 's.session_token', 'sa.session_token')
     .leftJoin('students as st', 'st.student_id', 's.student_id')
-    .select([
-      'sa.session_token',
-      'sa.first_seen',
-      'sa.last_seen',
-      'sa.event_count',
-      'sa.step',
-      'sa.step_name',
-      'sa.on_step_since',
-      'sa.step_event_id',
-      'sa.last_error_id',
-      'sa.last_help_id',
-      'st.email',
-      'st.name',
-    ])
     .where('sa.last_seen', '>=', engine.encodeTime(query.activeSince))
     // A deleted student's sessions keep their activity row, but no events.
-    .where((eb) => eb.exists(eb.selectFrom('events as e').select('e.event_id').whereRef('e.session_token', '=', 'sa.session_token')))
-    .orderBy('sa.last_seen', 'desc')
-    .limit(query.limit);
+    .where((eb) => eb.exists(eb.selectFrom('events as e').select('e.event_id').whereRef('e.session_token', '=', 'sa.session_token')));
+}
+
+async function countActiveSessions(engine: SqlEngine, query: ClassActivityQuery): Promise<number> {
+  const row = await activeSessions(engine, query)
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Errors per session from event id `start` on (events (event_type, event_id)). */

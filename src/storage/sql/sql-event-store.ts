@@ -52,6 +52,27 @@ export class SqlEventStore implements EventStore {
     return this.guard(() => readClassActivity(this.engine, query));
   }
 
+  startInstructorSession(digest: string, expiresAt: Date): Promise<void> {
+    const { db } = this.engine;
+    return this.guard(async () => {
+      // Sign-ins are rare: the expired ones are cleared as new ones arrive.
+      await db.deleteFrom('instructor_sessions').where('expires_at', '<', this.engine.encodeTime(new Date())).execute();
+      await db.insertInto('instructor_sessions').values({ digest, expires_at: this.engine.encodeTime(expiresAt) }).execute();
+    });
+  }
+
+  async isInstructorSession(digest: string, now: Date): Promise<boolean> {
+    const { db } = this.engine;
+    const row = await this.guard(() =>
+      db.selectFrom('instructor_sessions').select('digest').where('digest', '=', digest).where('expires_at', '>', this.engine.encodeTime(now)).executeTakeFirst(),
+    );
+    return row !== undefined;
+  }
+
+  async endInstructorSession(digest: string): Promise<void> {
+    await this.guard(() => this.engine.db.deleteFrom('instructor_sessions').where('digest', '=', digest).execute());
+  }
+
   async ping(): Promise<void> {
     await this.guard(() => this.engine.db.selectNoFrom((eb) => eb.lit(1).as('ok')).execute());
   }

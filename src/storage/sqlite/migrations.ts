@@ -96,6 +96,11 @@ export const sqliteMigrations: Record<string, Migration> = {
         WHERE latest.session_token = session_activity.session_token`.execute(db);
     },
   },
+  '005_instructor_sessions': {
+    async up(db: Kysely<unknown>) {
+      await sql`CREATE TABLE instructor_sessions (digest TEXT PRIMARY KEY, expires_at TEXT NOT NULL) STRICT, WITHOUT ROWID`.execute(db);
+    },
+  },
 };
 
 /** The field `key` of a JSON document (else `fallback`'s when `key`'s is absent or null), as text if a string or a number. */
