@@ -37,7 +37,7 @@ export interface AppOptions {
   /** The class overview's status rules where they differ from the defaults. */
   statusRules?: Partial<StatusRules>;
   /** Proxies whose X-Forwarded-Proto and -For to believe (the cookie is Secure over HTTPS). */
-  trustProxy?: boolean | string;
+  trustProxy?: false | string;
 }
 
 /**

@@ -20,7 +20,7 @@ export interface Config {
   /** The class overview's status rules where they differ from the defaults. */
   statusRules: Partial<StatusRules>;
   /** Which proxies' X-Forwarded-* headers to believe (Fastify's trustProxy); none by default. */
-  trustProxy: boolean | string;
+  trustProxy: false | string;
 }
 
 /** A bad environment value; its message is one line naming the variable. */
@@ -106,17 +106,19 @@ function parseCorsOrigins(raw: string | undefined): '*' | string[] {
   });
 }
 
-/** `true` (any proxy), or the proxies' addresses and CIDR ranges, comma-separated. */
-function parseTrustProxy(raw: string | undefined): boolean | string {
+/**
+ * The proxies' addresses and CIDR ranges, comma-separated. Never "any proxy": then any
+ * client could claim HTTPS or another address with a forwarded header.
+ */
+function parseTrustProxy(raw: string | undefined): false | string {
   const value = nonEmpty('TRUST_PROXY', raw);
   if (value === undefined || value === 'false') return false;
-  if (value === 'true') return true;
   const entries = value.split(',').map((entry) => entry.trim());
   const bad = entries.find((entry) => {
     const [address = '', bits, ...rest] = entry.split('/');
     return isIP(address) === 0 || rest.length > 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits));
   });
-  if (bad !== undefined) throw new ConfigError('TRUST_PROXY', `"${bad}" is not true, false, or an address like 10.0.0.1 or 10.0.0.0/8`);
+  if (bad !== undefined) throw new ConfigError('TRUST_PROXY', `"${bad}" is not an address like 10.0.0.1 or 10.0.0.0/8`);
   return entries.join(',');
 }
 
