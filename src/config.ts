@@ -116,7 +116,9 @@ function parseTrustProxy(raw: string | undefined): false | string {
   const entries = value.split(',').map((entry) => entry.trim());
   const bad = entries.find((entry) => {
     const [address = '', bits, ...rest] = entry.split('/');
-    return isIP(address) === 0 || rest.length > 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits));
+    const version = isIP(address);
+    const maxBits = version === 4 ? 32 : 128;
+    return version === 0 || rest.length > 0 || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits));
   });
   if (bad !== undefined) throw new ConfigError('TRUST_PROXY', `"${bad}" is not an address like 10.0.0.1 or 10.0.0.0/8`);
   return entries.join(',');

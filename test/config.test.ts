@@ -41,6 +41,8 @@ await describe('loadConfig', () => {
     assert.throws(() => loadConfig({ TRUST_PROXY: 'true' }), /^ConfigError: TRUST_PROXY: "true" is not an address/);
     assert.equal(loadConfig({ TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,::1' }).trustProxy, '10.0.0.1,192.168.0.0/16,::1');
     assert.throws(() => loadConfig({ TRUST_PROXY: 'proxy.internal' }), /^ConfigError: TRUST_PROXY: "proxy.internal" is not/);
+    assert.throws(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' }), /^ConfigError: TRUST_PROXY: "10.0.0.0\/33" is not/);
+    assert.equal(loadConfig({ TRUST_PROXY: 'fd00::/8' }).trustProxy, 'fd00::/8');
   });
 
   it('reads status rule overrides, and names a bad one', () => {

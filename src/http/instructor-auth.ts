@@ -44,6 +44,9 @@ export function instructorAuth(adminToken: string, store: EventStore) {
       if (!allowed) throw new UnauthorizedError();
     },
     async startSession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      // A new session replaces the one this browser held (no id survives a sign-in).
+      const previous = sessionOf(request);
+      if (previous !== null) await store.endInstructorSession(previous);
       const id = randomBytes(32).toString('base64url');
       await store.startInstructorSession(digest(id).toString('hex'), new Date(Date.now() + SESSION_SECONDS * 1000));
       reply.setCookie(SESSION_COOKIE, id, {
@@ -55,10 +58,11 @@ export function instructorAuth(adminToken: string, store: EventStore) {
         maxAge: SESSION_SECONDS,
       });
     },
+    /** Clears the cookie even when the database cannot end the session (then it throws, a 503). */
     async endSession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+      reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
       const session = sessionOf(request);
       if (session !== null) await store.endInstructorSession(session);
-      reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
     },
   };
 }

@@ -4,7 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import { createHash } from 'node:crypto';
 import { signerFactory } from '@fastify/cookie';
 import { cookieSecret, SESSION_COOKIE } from '../../src/http/instructor-auth.js';
+import { createStore } from '../../src/storage/index.js';
 import { cleanUpDatabases, ENGINES } from '../helpers/engines.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { ADMIN_TOKEN, startApp, type RunningApp } from '../helpers/test-app.js';
 
 const [sqlite, postgres] = ENGINES;
@@ -71,6 +73,15 @@ await describe('instructor session cookie', () => {
     }
   });
 
+  it('replaces the session a browser held when it signs in again', async () => {
+    const first = cookieOf(await signIn(ADMIN_TOKEN));
+    const again = await fetch(`${app.url}/api/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: first }, body: JSON.stringify({ token: ADMIN_TOKEN }) });
+    const second = cookieOf(again);
+    assert.notEqual(second, first);
+    assert.equal((await read('/api/sessions', first)).status, 401);
+    assert.equal((await read('/api/sessions', second)).status, 200);
+  });
+
   it('signs out: clears the cookie, and ends the session for a copy of it too', async () => {
     const cookie = cookieOf(await signIn(ADMIN_TOKEN));
     assert.equal((await read('/api/sessions', cookie)).status, 200);
@@ -102,5 +113,34 @@ await describe('instructor sessions across instances sharing PostgreSQL', { skip
     assert.deepEqual([await status(one), await status(other)], [200, 200]);
     await fetch(`${other.url}/api/auth/session`, { method: 'DELETE', headers: { cookie } });
     assert.deepEqual([await status(one), await status(other)], [401, 401]);
+  });
+});
+
+await describe('signing out while the database is down', { skip: (await postgres!.available()) ? false : 'postgres unreachable' }, () => {
+  let proxy: TcpProxy;
+  let app: RunningApp;
+  before(async () => {
+    const database = await postgres!.createDatabase();
+    const target = new URL(database.url);
+    proxy = await TcpProxy.start(target.hostname, Number(target.port || 5432));
+    target.port = String(proxy.port);
+    const store = createStore(target.toString(), { connectTimeoutMs: 500, queryTimeoutMs: 1000 });
+    await store.migrate();
+    app = await startApp(database, { store });
+  });
+  after(async () => {
+    await app?.close();
+    await proxy?.stop();
+  });
+  after(cleanUpDatabases);
+
+  it('still clears the cookie, and says with a 503 that the session could not be ended everywhere', async () => {
+    const response = await fetch(`${app.url}/api/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: ADMIN_TOKEN }) });
+    const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    await proxy.stop();
+    const signOut = await fetch(`${app.url}/api/auth/session`, { method: 'DELETE', headers: { cookie } });
+    assert.equal(signOut.status, 503);
+    assert.match(signOut.headers.get('set-cookie') ?? '', new RegExp(`^${SESSION_COOKIE}=;`));
+    assert.equal((await fetch(`${app.url}/api/sessions`, { headers: { cookie } })).status, 503);
   });
 });

@@ -191,11 +191,16 @@ await describeEachEngine('GET /api/sessions', (engine) => {
     assert.equal(body.sessions.find((s) => s.sessionToken === 'ws_count')?.eventCount, 2);
   });
 
-  it('forgets the sessions of a deleted student', async () => {
-    await app.post({ sessionToken: 'ws_deleted', studentEmail: 'gone@example.edu', eventType: 'action', eventData: {} });
+  it('forgets the sessions of a deleted student, and their time on each step', async () => {
+    const gone = { sessionToken: 'ws_deleted', studentEmail: 'gone@example.edu', eventType: 'navigation' };
+    await app.post({ ...gone, eventData: { to: 9, toStepName: 'Reached by the deleted student alone' } });
+    await app.post({ ...gone, eventData: { to: 10 } });
+    const steps = async () => ((await (await get('')).json()) as { steps: Array<{ step: string }> }).steps.map((s) => s.step);
+    assert.ok((await steps()).includes('9'));
     await deleteStudent(url, 'gone@example.edu');
     const body = (await (await get('')).json()) as { sessions: Array<{ sessionToken: string }> };
     assert.ok(!body.sessions.some((s) => s.sessionToken === 'ws_deleted'));
+    assert.ok(!(await steps()).includes('9'));
   });
 
   it('refuses anyone else, and bad parameters', async () => {

@@ -2,7 +2,7 @@
 // of each session, the stays it has left and its latest error and help request are
 // replayed from the events, so the overview is right from the first start after it.
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
@@ -12,6 +12,7 @@ import { postgresMigrations } from '../../src/storage/postgres/migrations.js';
 import { sqliteMigrations } from '../../src/storage/sqlite/migrations.js';
 import type { EventStore } from '../../src/storage/types.js';
 import { describeEachEngine } from '../helpers/each-engine.js';
+import { cleanUpDatabases, ENGINES } from '../helpers/engines.js';
 
 const NOW = new Date('2026-03-02T11:00:00.000Z');
 const at = (minutesAgo: number) => new Date(NOW.getTime() - minutesAgo * 60_000).toISOString();
@@ -88,5 +89,33 @@ await describeEachEngine('migration 004 on an existing class', (engine) => {
     assert.equal(a?.currentStep, '3');
     assert.ok(Date.parse(a?.onStepSince ?? '') > NOW.getTime());
     assert.equal(later.steps.find((s) => s.step === '2')?.samples, 2);
+  });
+});
+
+await describe('migration 004 on SQLite, cut short by a full disk', () => {
+  after(cleanUpDatabases);
+
+  it('leaves the schema as it was, and the next start completes it', async () => {
+    const database = await ENGINES[0]!.createDatabase();
+    const file = database.url.slice('sqlite:'.length);
+    const raw = new BetterSqlite3(file);
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) });
+    const migrate = (migrations: Record<string, Migration>) => new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } }).migrateToLatest();
+    assert.equal((await migrate(before004(sqliteMigrations))).error, undefined);
+    const insert = raw.prepare('INSERT INTO events (session_token, event_type, event_data, created_at) VALUES (?, ?, ?, ?)');
+    raw.transaction(() => {
+      for (let i = 0; i < 20_000; i++) insert.run(`ws_${i % 500}`, 'navigation', JSON.stringify({ to: i % 7 }), at(20_000 - i));
+    })();
+    raw.pragma(`max_page_count = ${Number(raw.pragma('page_count', { simple: true })) + 3}`);
+    const failed = await migrate(sqliteMigrations);
+    assert.match(String((failed.error as { code?: string } | undefined)?.code), /^SQLITE_FULL/);
+    const columns = () => raw.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('session_activity')").all().map((c) => c.name);
+    assert.deepEqual(columns(), ['session_token', 'first_seen', 'last_seen', 'event_count']);
+    await db.destroy();
+    const store = await database.openStore();
+    await store.close();
+    const reopened = new BetterSqlite3(file);
+    assert.ok(reopened.prepare<[], { n: number }>('SELECT count(*) AS n FROM step_stays').get()!.n > 0);
+    reopened.close();
   });
 });

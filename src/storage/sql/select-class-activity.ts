@@ -85,10 +85,12 @@ async function countErrorsSince(engine: SqlEngine, start: number): Promise<Map<s
 
 async function selectStays(engine: SqlEngine, since: Date): Promise<StepStay[]> {
   const rows = await engine.db
-    .selectFrom('step_stays')
-    .select(['session_token', 'step', 'step_name', 'seconds'])
-    .where('arrived_at', '>=', engine.encodeTime(since))
-    .orderBy('arrived_at', 'desc')
+    .selectFrom('step_stays as ss')
+    .select(['ss.session_token', 'ss.step', 'ss.step_name', 'ss.seconds'])
+    .where('ss.arrived_at', '>=', engine.encodeTime(since))
+    // Like their sessions, a deleted student's stays are left out.
+    .where((eb) => eb.exists(eb.selectFrom('events as e').select('e.event_id').whereRef('e.session_token', '=', 'ss.session_token')))
+    .orderBy('ss.arrived_at', 'desc')
     .limit(MAX_STAYS)
     .execute();
   return rows.map((row) => ({ sessionToken: row.session_token, step: row.step, stepName: row.step_name, seconds: Number(row.seconds) }));

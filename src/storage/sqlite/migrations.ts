@@ -52,49 +52,52 @@ export const sqliteMigrations: Record<string, Migration> = {
     },
   },
   '004_step_stays': {
-    async up(db: Kysely<unknown>) {
-      for (const column of ['step TEXT', 'step_name TEXT', 'on_step_since TEXT', 'step_event_id INTEGER', 'last_error_id INTEGER', 'last_help_id INTEGER']) {
-        await sql`ALTER TABLE session_activity ADD COLUMN ${sql.raw(column)}`.execute(db);
-      }
-      await sql`CREATE TABLE step_stays (
-        session_token TEXT NOT NULL,
-        step TEXT,
-        step_name TEXT,
-        arrived_at TEXT NOT NULL,
-        seconds REAL NOT NULL
-      ) STRICT`.execute(db);
-      await sql`CREATE INDEX step_stays_arrived_idx ON step_stays (arrived_at)`.execute(db);
-      // From here on the writer keeps both (session-activity.ts); the history is replayed
-      // once here: each run of navigations to one step is one stay.
-      await sql`CREATE TEMP TABLE stay_starts AS
-        WITH navigations AS (
-          SELECT session_token, event_id, created_at,
-            ${jsonText(sql`event_data`, 'to', 'currentStep')} AS step,
-            ${jsonText(sql`event_data`, 'toStepName', 'stepName')} AS step_name
-          FROM events WHERE event_type = 'navigation'
-        ), marked AS (
-          SELECT *, lag(step) OVER w AS previous_step, row_number() OVER w AS n
-          FROM navigations WINDOW w AS (PARTITION BY session_token ORDER BY event_id)
-        )
-        SELECT session_token, event_id, created_at, step, step_name,
-          lead(created_at) OVER (PARTITION BY session_token ORDER BY event_id) AS left_at
-        FROM marked WHERE n = 1 OR step IS NOT previous_step`.execute(db);
-      await sql`INSERT INTO step_stays (session_token, step, step_name, arrived_at, seconds)
-        SELECT session_token, step, step_name, created_at, round((julianday(left_at) - julianday(created_at)) * 86400, 3)
-        FROM stay_starts WHERE left_at IS NOT NULL`.execute(db);
-      await sql`UPDATE session_activity
-        SET step = s.step, step_name = s.step_name, on_step_since = s.created_at, step_event_id = s.event_id
-        FROM stay_starts s WHERE s.left_at IS NULL AND s.session_token = session_activity.session_token`.execute(db);
-      await sql`DROP TABLE stay_starts`.execute(db);
-      await sql`UPDATE session_activity SET last_error_id = latest.error_id, last_help_id = latest.help_id
-        FROM (
-          SELECT session_token,
-            max(CASE WHEN event_type = 'error' THEN event_id END) AS error_id,
-            max(CASE WHEN event_type = 'help_request' THEN event_id END) AS help_id
-          FROM events WHERE event_type IN ('error', 'help_request') GROUP BY session_token
-        ) AS latest
-        WHERE latest.session_token = session_activity.session_token`.execute(db);
-    },
+    // All or nothing: Kysely runs SQLite migrations outside a transaction, and a backfill
+    // cut short (a full disk) must not leave the columns added for the next start to trip on.
+    up: (outer: Kysely<unknown>) =>
+      outer.transaction().execute(async (db) => {
+        for (const column of ['step TEXT', 'step_name TEXT', 'on_step_since TEXT', 'step_event_id INTEGER', 'last_error_id INTEGER', 'last_help_id INTEGER']) {
+          await sql`ALTER TABLE session_activity ADD COLUMN ${sql.raw(column)}`.execute(db);
+        }
+        await sql`CREATE TABLE step_stays (
+          session_token TEXT NOT NULL,
+          step TEXT,
+          step_name TEXT,
+          arrived_at TEXT NOT NULL,
+          seconds REAL NOT NULL
+        ) STRICT`.execute(db);
+        await sql`CREATE INDEX step_stays_arrived_idx ON step_stays (arrived_at)`.execute(db);
+        // From here on the writer keeps both (session-activity.ts); the history is replayed
+        // once here: each run of navigations to one step is one stay.
+        await sql`CREATE TEMP TABLE stay_starts AS
+          WITH navigations AS (
+            SELECT session_token, event_id, created_at,
+              ${jsonText(sql`event_data`, 'to', 'currentStep')} AS step,
+              ${jsonText(sql`event_data`, 'toStepName', 'stepName')} AS step_name
+            FROM events WHERE event_type = 'navigation'
+          ), marked AS (
+            SELECT *, lag(step) OVER w AS previous_step, row_number() OVER w AS n
+            FROM navigations WINDOW w AS (PARTITION BY session_token ORDER BY event_id)
+          )
+          SELECT session_token, event_id, created_at, step, step_name,
+            lead(created_at) OVER (PARTITION BY session_token ORDER BY event_id) AS left_at
+          FROM marked WHERE n = 1 OR step IS NOT previous_step`.execute(db);
+        await sql`INSERT INTO step_stays (session_token, step, step_name, arrived_at, seconds)
+          SELECT session_token, step, step_name, created_at, round((julianday(left_at) - julianday(created_at)) * 86400, 3)
+          FROM stay_starts WHERE left_at IS NOT NULL`.execute(db);
+        await sql`UPDATE session_activity
+          SET step = s.step, step_name = s.step_name, on_step_since = s.created_at, step_event_id = s.event_id
+          FROM stay_starts s WHERE s.left_at IS NULL AND s.session_token = session_activity.session_token`.execute(db);
+        await sql`DROP TABLE stay_starts`.execute(db);
+        await sql`UPDATE session_activity SET last_error_id = latest.error_id, last_help_id = latest.help_id
+          FROM (
+            SELECT session_token,
+              max(CASE WHEN event_type = 'error' THEN event_id END) AS error_id,
+              max(CASE WHEN event_type = 'help_request' THEN event_id END) AS help_id
+            FROM events WHERE event_type IN ('error', 'help_request') GROUP BY session_token
+          ) AS latest
+          WHERE latest.session_token = session_activity.session_token`.execute(db);
+      }),
   },
   '005_instructor_sessions': {
     async up(db: Kysely<unknown>) {
