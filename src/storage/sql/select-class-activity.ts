@@ -17,8 +17,11 @@ export async function readClassActivity(engine: SqlEngine, query: ClassActivityQ
     countErrorsSince(engine, recentStart),
     selectStays(engine, query.activeSince),
   ]);
-  const activeCount = rows.length < query.limit ? rows.length : await countActiveSessions(engine, query);
-  const facts = await selectFacts(engine, rows.flatMap((row) => [row.last_error_id, row.last_help_id]));
+  const [facts, kept, activeCount] = await Promise.all([
+    selectFacts(engine, rows.flatMap((row) => [row.last_error_id, row.last_help_id])),
+    withoutDeletedSessions(engine, stays, new Set(rows.map((row) => row.session_token))),
+    rows.length < query.limit ? rows.length : countActiveSessions(engine, query),
+  ]);
   const sessions = rows.map(
     (row): ActiveSession => ({
       sessionToken: row.session_token,
@@ -36,7 +39,7 @@ export async function readClassActivity(engine: SqlEngine, query: ClassActivityQ
       recentErrors: recentErrors.get(row.session_token) ?? 0,
     }),
   );
-  return { sessions, activeSessions: activeCount, stays };
+  return { sessions, activeSessions: activeCount, stays: kept };
 }
 
 const sessionColumns = [
@@ -71,6 +74,25 @@ async function countActiveSessions(engine: SqlEngine, query: ClassActivityQuery)
   return Number(row.n);
 }
 
+/**
+ * Like their sessions, a deleted student's stays are left out: each session behind the
+ * stays must still have events. `known` are sessions already seen to have some (the
+ * active ones listed): a stay began in the window, so its session is active, and only
+ * the sessions of deleted students, or cut from the list by its limit, cost a lookup.
+ */
+async function withoutDeletedSessions(engine: SqlEngine, stays: StepStay[], known: ReadonlySet<string>): Promise<StepStay[]> {
+  const unknown = [...new Set(stays.map((stay) => stay.sessionToken))].filter((token) => !known.has(token));
+  if (unknown.length === 0) return stays;
+  const present = await engine.db
+    .selectFrom('session_activity as sa')
+    .select('sa.session_token')
+    .where('sa.session_token', 'in', unknown)
+    .where((eb) => eb.exists(eb.selectFrom('events as e').select('e.event_id').whereRef('e.session_token', '=', 'sa.session_token')))
+    .execute();
+  const kept = new Set([...known, ...present.map((row) => row.session_token)]);
+  return stays.filter((stay) => kept.has(stay.sessionToken));
+}
+
 /** Errors per session from event id `start` on (events (event_type, event_id)). */
 async function countErrorsSince(engine: SqlEngine, start: number): Promise<Map<string, number>> {
   const rows = await engine.db
@@ -88,8 +110,6 @@ async function selectStays(engine: SqlEngine, since: Date): Promise<StepStay[]> 
     .selectFrom('step_stays as ss')
     .select(['ss.session_token', 'ss.step', 'ss.step_name', 'ss.seconds'])
     .where('ss.arrived_at', '>=', engine.encodeTime(since))
-    // Like their sessions, a deleted student's stays are left out.
-    .where((eb) => eb.exists(eb.selectFrom('events as e').select('e.event_id').whereRef('e.session_token', '=', 'ss.session_token')))
     .orderBy('ss.arrived_at', 'desc')
     .limit(MAX_STAYS)
     .execute();
