@@ -322,6 +322,23 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
     await page.close();
   });
 
+  it('never logs its own requests after init() moves them to another endpoint either', async () => {
+    const page = await openPage('/moved-endpoint.html', 'data-session-log', `<script src="${app.url}/sdk-capture.js" data-fetch></script>`);
+    const moved = `${app.url.replace('127.0.0.1', 'localhost')}/api/session-log`;
+    const postsBefore = app.ingestRequests();
+    await page.evaluate(async (endpoint) => {
+      const w = globalThis as unknown as SdkWindow & { sessionLog: { init(options: { endpoint: string }): void } };
+      w.sessionLog.init({ endpoint });
+      w.logAction('after_move', {});
+      await w.sessionLog.flush();
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+    }, moved);
+    const events = await eventsOf(await tokenOf(page), 1);
+    assert.deepEqual(events.map((e) => e.event_type), ['action']);
+    assert.equal(app.ingestRequests() - postsBefore, 1);
+    await page.close();
+  });
+
   it('runs as an ES module from its package', async () => {
     site.setScript('/sdk/index.js', readFileSync(fileURLToPath(import.meta.resolve('@session-log/browser')), 'utf8'));
     site.set(

@@ -19,10 +19,9 @@ export function captureErrors(log: typeof logError): void {
 /**
  * The page's fetch calls, as `api_call` events: the URL without its query string (which
  * may carry keys), method, status (0 when the request failed) and duration. Never
- * bodies or headers, and never the SDK's own requests to `ownEndpoint()` (read at each
- * call: init() may change it).
+ * bodies or headers; never the SDK's own requests either, which use the fetch of before.
  */
-export function captureFetch(log: typeof logApiCall, ownEndpoint: () => string): void {
+export function captureFetch(log: typeof logApiCall): void {
   const original = fetch;
   window.fetch = async (input, init) => {
     const started = performance.now();
@@ -35,7 +34,7 @@ export function captureFetch(log: typeof logApiCall, ownEndpoint: () => string):
       try {
         const url = new URL(input instanceof Request ? input.url : String(input), location.href);
         const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-        if (url.href !== new URL(ownEndpoint(), location.href).href) log(url.origin + url.pathname, method, status, { durationMs: Math.round(performance.now() - started) });
+        log(url.origin + url.pathname, method, status, { durationMs: Math.round(performance.now() - started) });
       } catch {
         // A URL fetch itself refused: nothing to describe.
       }

@@ -17,5 +17,5 @@ export function init(options: InitOptions = {}): void {
   const first = settings === undefined;
   start(options);
   if (first && options.captureErrors) captureErrors(logError);
-  if (first && options.captureFetch) captureFetch(logApiCall, () => settings?.endpoint ?? '/api/session-log');
+  if (first && options.captureFetch) captureFetch(logApiCall);
 }

@@ -33,14 +33,13 @@ export let settings: InitOptions | undefined;
 let session: Session;
 let lastStep: unknown;
 
-export function start(options: InitOptions): InitOptions {
+export function start(options: InitOptions): void {
   settings = options;
   const token = options.sessionToken;
   // The page's own token if it has one the service accepts; else (warned) a new one.
   session = loadSession(token === undefined || TOKEN.test(token) ? token : warn('bad sessionToken'));
   openOutbox(options, (count) => log('events_dropped', { count }));
   identify(options.studentEmail, options.studentName);
-  return options;
 }
 
 /** The name of step `step` (an index, as a number or its digits), if the page listed it. */
@@ -97,6 +96,6 @@ export function identify(email?: unknown, name?: unknown): void {
 }
 
 /** Starts with the default options unless started already. */
-export const ready = () => settings ?? start({});
+export const ready = () => settings || start({});
 
 export const sessionToken = () => (ready(), session.sessionToken);

@@ -33,6 +33,11 @@ const STORE_PREFIX = 'sl:q:';
 const BEACON_CHARS = 20_000;
 /** The service takes at most 500 events and 1 MB per request (a character is at most 3 bytes). */
 const MAX_BATCH = 500;
+/**
+ * The fetch of when the SDK loaded: autocapture wraps the page's fetch later, and so
+ * never sees the SDK's own requests, wherever they go.
+ */
+const post = fetch;
 const MAX_BODY_CHARS = 3e5;
 
 let options: OutboxOptions;
@@ -46,7 +51,7 @@ let retryAt = 0;
 let timer = 0;
 /**
  * Events per request: halved after a refusal, until the refused event stands alone;
- * doubled after each answer (past 500, the service's cap, a refusal halves it again).
+ * doubled after each answer (a batch never exceeds the service's cap all the same).
  */
 let batchLimit = MAX_BATCH;
 
@@ -74,7 +79,7 @@ function schedule(delay: number): void {
 /** The oldest events that fit in one request of `maxChars` (at least one). */
 function takeBatch(maxChars: number): OutgoingEvent[] {
   let end = 0;
-  for (let chars = 0; end < queue.length && end < batchLimit; end++) {
+  for (let chars = 0; end < queue.length && end < batchLimit && end < MAX_BATCH; end++) {
     chars += JSON.stringify(queue[end]).length;
     if (chars > maxChars && end) break;
   }
@@ -94,7 +99,7 @@ async function send(): Promise<void> {
   try {
     // No timeout of our own: a request that never ends holds later sends back (they wait in
     // storage and go with the page-hide beacon), it loses nothing; the 2 KB budget decided.
-    const response = await fetch(endpoint(), { method: 'POST', body: bodyOf(batch) });
+    const response = await post(endpoint(), { method: 'POST', body: bodyOf(batch) });
     const { status } = response;
     problem = response.ok ? '' : `HTTP ${status}`;
     // Worth retrying: the service is down or busy. Any other answer is final for this batch.
@@ -148,7 +153,8 @@ export function enqueue(event: OutgoingEvent): void {
     queue.shift();
     dropped++;
   }
-  schedule(queue.length < (options.batchSize ?? 50) ? (options.flushDelayMs ?? 1000) : 0);
+  if (queue.length < (options.batchSize ?? 50)) schedule(options.flushDelayMs ?? 1000);
+  else void send();
 }
 
 /** Sends now, skipping any backoff (the network came back, or the page asked). */

@@ -21,4 +21,4 @@ const spec = { logSessionEvent, logNavigation, logError, logAction, logApiCall, 
 
 // data-session-token, data-student-email, data-student-name arrive as sessionToken, studentEmail, studentName.
 init({ ...dataset, endpoint: dataset.endpoint ?? new URL('/api/session-log', src).href, steps: dataset.steps?.split(',') });
-Object.assign(window, spec, { sessionLog: { ...spec, init, identify, requestHelp, getSessionToken, flush } });
+Object.assign(window, spec, { sessionLog: { init, identify, requestHelp, getSessionToken, flush } });
