@@ -71,9 +71,8 @@ export async function buildApp(options: AppOptions) {
   await registerDashboard(app, options.dashboardRoot ?? dashboardRoot());
   await app.register(cookie, { secret: cookieSecret(options.adminToken) });
   const auth = instructorAuth(options.adminToken, options.store);
-  const instructorOnly = auth.require;
   await app.register(authRoutes, { auth });
-  await app.register(sessionLogRoutes, { store: options.store, committer, requireInstructor: instructorOnly });
-  await app.register(sessionsRoutes, { store: options.store, requireInstructor: instructorOnly, rules: { ...DEFAULT_RULES, ...options.statusRules } });
+  await app.register(sessionLogRoutes, { store: options.store, committer, requireInstructor: auth.require });
+  await app.register(sessionsRoutes, { store: options.store, requireInstructor: auth.require, rules: { ...DEFAULT_RULES, ...options.statusRules } });
   return app;
 }

@@ -11,10 +11,9 @@ const MAX_STAYS = 5000;
  * overview shows (latest error and help request, by id): none scans a session's events.
  */
 export async function readClassActivity(engine: SqlEngine, query: ClassActivityQuery): Promise<ClassActivity> {
-  const recentStart = await firstEventAt(engine, query.recentSince);
   const [rows, recentErrors, stays] = await Promise.all([
     activeSessions(engine, query).select(sessionColumns).orderBy('sa.last_seen', 'desc').limit(query.limit).execute(),
-    countErrorsSince(engine, recentStart),
+    countErrorsSince(engine, query.recentSince),
     selectStays(engine, query.activeSince),
   ]);
   const [facts, kept, activeCount] = await Promise.all([
@@ -93,8 +92,9 @@ async function withoutDeletedSessions(engine: SqlEngine, stays: StepStay[], know
   return stays.filter((stay) => kept.has(stay.sessionToken));
 }
 
-/** Errors per session from event id `start` on (events (event_type, event_id)). */
-async function countErrorsSince(engine: SqlEngine, start: number): Promise<Map<string, number>> {
+/** Errors per session since `time`, from the first event id stored then (events (event_type, event_id)). */
+async function countErrorsSince(engine: SqlEngine, time: Date): Promise<Map<string, number>> {
+  const start = await firstEventAt(engine, time);
   const rows = await engine.db
     .selectFrom('events')
     .select((eb) => ['session_token', eb.fn.countAll().as('n')])

@@ -6,8 +6,8 @@ import type { SqlEngine } from './sql-engine.js';
 
 type EventsScope = ExpressionBuilder<Database & { e: Database['events'] }, 'e'>;
 
-/** Events in the API's shape (decode them with toStoredEvent), for any condition. */
-export function selectStoredEvents(engine: SqlEngine) {
+/** The read behind GET /api/session-log: every field of the query narrows the result. */
+export function selectEvents(engine: SqlEngine, query: EventQuery) {
   return engine.db
     .selectFrom('events as e')
     .leftJoin('students as s', 's.student_id', 'e.student_id')
@@ -20,13 +20,16 @@ export function selectStoredEvents(engine: SqlEngine) {
       's.email as student_email',
       's.name as student_name',
       'e.seq',
-    ]);
+    ])
+    .where((eb) => eb.and(conditions(engine, query, eb as unknown as EventsScope)))
+    .orderBy('e.event_id', query.order)
+    .limit(query.limit);
 }
 
-export type StoredEventRow = Awaited<ReturnType<ReturnType<typeof selectStoredEvents>['executeTakeFirstOrThrow']>>;
+type EventRow = Awaited<ReturnType<ReturnType<typeof selectEvents>['executeTakeFirstOrThrow']>>;
 
-/** A row of selectStoredEvents as the API returns it. */
-export function toStoredEvent(engine: SqlEngine, row: StoredEventRow): StoredEvent {
+/** A row of selectEvents as the API returns it. */
+export function toStoredEvent(engine: SqlEngine, row: EventRow): StoredEvent {
   return {
     event_id: engine.decodeId(row.event_id),
     session_token: row.session_token,
@@ -37,14 +40,6 @@ export function toStoredEvent(engine: SqlEngine, row: StoredEventRow): StoredEve
     student_name: row.student_name,
     seq: row.seq === null ? null : Number(row.seq),
   };
-}
-
-/** The read behind GET /api/session-log: every field of the query narrows the result. */
-export function selectEvents(engine: SqlEngine, query: EventQuery) {
-  return selectStoredEvents(engine)
-    .where((eb) => eb.and(conditions(engine, query, eb as unknown as EventsScope)))
-    .orderBy('e.event_id', query.order)
-    .limit(query.limit);
 }
 
 function conditions(engine: SqlEngine, query: EventQuery, eb: EventsScope): Array<Expression<SqlBool>> {
