@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getOverview, type Overview as OverviewData, type SessionRow } from './api.js';
-import { ago, duration, studentLabel } from './format.js';
+import { ago, duration, studentLabel, timeOfDay } from './format.js';
 import { StepHistogram } from './step-histogram.js';
 
 /** Polls no more often than this (until the live stream pushes updates), one request at a time. */
@@ -15,13 +15,17 @@ const STATUS_LABELS: Record<SessionRow['status'], string> = {
   on_track: 'on track',
 };
 
-/** Loads the overview now, then again REFRESH_MS after each answer; stops on unmount or a new window. */
+/**
+ * Loads the overview now, then again REFRESH_MS after each answer, skipping the loads
+ * while the tab is hidden (one on its return); stops on unmount or a new window.
+ */
 function useOverview(activeWithin: string, onError: (error: unknown) => void) {
   const [data, setData] = useState<OverviewData | null>(null);
   const [failing, setFailing] = useState(false);
   useEffect(() => {
     let stopped = false;
     let timer = 0;
+    let paused = false;
     const load = () =>
       getOverview(activeWithin)
         .then(
@@ -29,12 +33,19 @@ function useOverview(activeWithin: string, onError: (error: unknown) => void) {
           (error: unknown) => !stopped && (setFailing(true), onError(error)),
         )
         .finally(() => {
-          if (!stopped) timer = window.setTimeout(() => void load(), REFRESH_MS);
+          if (!stopped) timer = window.setTimeout(() => (document.hidden ? (paused = true) : void load()), REFRESH_MS);
         });
+    const resume = () => {
+      if (!paused || document.hidden) return;
+      paused = false;
+      void load();
+    };
+    document.addEventListener('visibilitychange', resume);
     void load();
     return () => {
       stopped = true;
       clearTimeout(timer);
+      document.removeEventListener('visibilitychange', resume);
     };
   }, [activeWithin]);
   return { data, failing };
@@ -60,7 +71,7 @@ export function Overview({ open, onError }: { open: (sessionToken: string) => vo
               </option>
             ))}
           </select>{' '}
-          · {needHelp} may need help · <span class={failing ? 'error-text' : ''}>updated {ago(data.generatedAt)}</span>
+          · {needHelp} may need help · <span class={failing ? 'error-text' : ''}>updated at {timeOfDay(data.generatedAt)}</span>
         </span>
       </h2>
       <StepHistogram steps={data.steps} />

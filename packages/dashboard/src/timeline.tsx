@@ -1,6 +1,7 @@
 import type { StoredEvent } from './api.js';
 import { eventSummary, isFailure } from './event-summary.js';
 import { duration, fullTime, timeOfDay } from './format.js';
+import { navigationStep } from '../../../src/schemas/navigation-step.js';
 
 const WIDTH = 1000;
 const HEIGHT = 132;
@@ -79,11 +80,12 @@ function stepBands(events: StoredEvent[], end: number): Band[] {
   const navigations = events.filter((e) => e.event_type === 'navigation');
   return navigations.map((navigation, i) => {
     const next = navigations[i + 1];
-    const { to, from, toStepName } = navigation.event_data;
+    const { to, from } = navigation.event_data;
+    const { step, stepName } = navigationStep(navigation.event_data);
     return {
       start: Date.parse(navigation.created_at),
       end: next === undefined ? end : Date.parse(next.created_at),
-      label: typeof toStepName === 'string' ? toStepName : `step ${String(to)}`,
+      label: stepName ?? `step ${step ?? '?'}`,
       back: typeof to === 'number' && typeof from === 'number' && to < from,
     };
   });

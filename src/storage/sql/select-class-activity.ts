@@ -1,5 +1,5 @@
 import type { ActiveSession, ClassActivity, ClassActivityQuery, EventFacts, StepStay } from '../types.js';
-import { asText } from './navigation-step.js';
+import { asText } from '../../schemas/navigation-step.js';
 import type { SqlEngine } from './sql-engine.js';
 
 /** The medians come from the latest stays of the window: a bound on the read however busy it was. */

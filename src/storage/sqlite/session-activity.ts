@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { BoundedCache } from '../sql/bounded-cache.js';
-import { navigationStep } from '../sql/navigation-step.js';
+import { navigationStep } from '../../schemas/navigation-step.js';
 import type { CurrentStay } from '../types.js';
 
 /** One stored event, as session_activity needs it. */
