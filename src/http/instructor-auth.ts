@@ -9,13 +9,15 @@ export const SESSION_COOKIE = 'session_log_instructor';
 const SESSION_SECONDS = 12 * 3600;
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
+/** What the database keeps of a session id: a copy of the database signs nobody in. */
+export const sessionDigest = (id: string) => digest(id).toString('hex');
 
 /**
  * Who may read: a request bearing the instructor token (Authorization: Bearer), or the
  * dashboard's session cookie. Tokens are hashed before the comparison, so it takes the
  * same time whatever their length or content. The cookie carries a random session id,
- * signed; the database keeps a digest of it (a copy of the database signs nobody in), so
- * that signing out ends the session on every instance, and a copied cookie with it.
+ * signed; the database keeps its sessionDigest, so that signing out ends the session on
+ * every instance, and a copied cookie with it.
  *
  * @example
  * const auth = instructorAuth(token, store);
@@ -29,7 +31,7 @@ export function instructorAuth(adminToken: string, store: EventStore) {
     const cookie = request.cookies[SESSION_COOKIE];
     if (cookie === undefined) return null;
     const { valid, value } = request.unsignCookie(cookie);
-    return valid && value !== null ? digest(value).toString('hex') : null;
+    return valid && value !== null ? sessionDigest(value) : null;
   };
   const hasSession = async (request: FastifyRequest) => {
     const session = sessionOf(request);
@@ -48,7 +50,7 @@ export function instructorAuth(adminToken: string, store: EventStore) {
       const previous = sessionOf(request);
       if (previous !== null) await store.endInstructorSession(previous);
       const id = randomBytes(32).toString('base64url');
-      await store.startInstructorSession(digest(id).toString('hex'), new Date(Date.now() + SESSION_SECONDS * 1000));
+      await store.startInstructorSession(sessionDigest(id), new Date(Date.now() + SESSION_SECONDS * 1000));
       reply.setCookie(SESSION_COOKIE, id, {
         signed: true,
         httpOnly: true,

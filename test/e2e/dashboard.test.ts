@@ -116,6 +116,7 @@ describe('instructor dashboard in Chromium', { skip: browserUnavailable() ?? fal
     assert.ok(!page.url().includes(ADMIN_TOKEN));
     // Events from before the session was identified belong to its token, not yet to the email.
     assert.match(await page.locator('.event-list li').first().innerText(), /typing/);
+    assert.equal(await page.locator('.event-list li').count(), 1);
   });
 
   it('pages through a long session with "Load more", and reopens a shared search from its URL', async () => {

@@ -1,7 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { buildApp, type AppOptions } from '../../src/app.js';
+import { createStore } from '../../src/storage/index.js';
 import type { EventStore, StoredEvent } from '../../src/storage/types.js';
 import type { TestDatabase } from './engines.js';
+import { TcpProxy } from './tcp-proxy.js';
 
 export const ADMIN_TOKEN = 'test-instructor-token-0123456789';
 
@@ -68,4 +70,27 @@ export interface EventsPage {
 export async function readPage(response: Response): Promise<EventsPage> {
   if (response.status !== 200) throw new Error(`expected 200, got ${response.status}: ${await response.text()}`);
   return (await response.json()) as EventsPage;
+}
+
+/**
+ * The service on a PostgreSQL `database` reached through a TcpProxy, to take the database
+ * away and bring it back; short timeouts, so that an outage is seen within a second.
+ */
+export async function startAppBehindProxy(database: TestDatabase): Promise<{ app: RunningApp; proxy: TcpProxy }> {
+  const target = new URL(database.url);
+  const proxy = await TcpProxy.start(target.hostname, Number(target.port || 5432));
+  target.port = String(proxy.port);
+  const store = createStore(target.toString(), { connectTimeoutMs: 500, queryTimeoutMs: 1000 });
+  await store.migrate();
+  return { app: await startApp(database, { store }), proxy };
+}
+
+/** Signs in to the dashboard API with `token` (sending `headers` too); the session cookie as a Cookie header value. */
+export async function signIn(baseUrl: string, token = ADMIN_TOKEN, headers: Record<string, string> = {}): Promise<{ response: Response; cookie: string }> {
+  const response = await fetch(`${baseUrl}/api/auth/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ token }),
+  });
+  return { response, cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
 }

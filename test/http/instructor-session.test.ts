@@ -1,13 +1,11 @@
 // The dashboard's sign-in: the token buys an HttpOnly, SameSite=Strict cookie that reads accept.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createHash } from 'node:crypto';
 import { signerFactory } from '@fastify/cookie';
-import { cookieSecret, SESSION_COOKIE } from '../../src/http/instructor-auth.js';
-import { createStore } from '../../src/storage/index.js';
+import { cookieSecret, SESSION_COOKIE, sessionDigest } from '../../src/http/instructor-auth.js';
 import { cleanUpDatabases, ENGINES } from '../helpers/engines.js';
-import { TcpProxy } from '../helpers/tcp-proxy.js';
-import { ADMIN_TOKEN, startApp, type RunningApp } from '../helpers/test-app.js';
+import type { TcpProxy } from '../helpers/tcp-proxy.js';
+import { ADMIN_TOKEN, signIn, startApp, startAppBehindProxy, type RunningApp } from '../helpers/test-app.js';
 
 const [sqlite, postgres] = ENGINES;
 
@@ -19,19 +17,16 @@ await describe('instructor session cookie', () => {
   after(() => app.close());
   after(cleanUpDatabases);
 
-  const signIn = (token: string) =>
-    fetch(`${app.url}/api/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
   const read = (path: string, cookie?: string) => fetch(`${app.url}${path}`, { headers: cookie === undefined ? {} : { cookie } });
-  const cookieOf = (response: Response) => (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
 
   it('refuses a wrong token and sets no cookie', async () => {
-    const response = await signIn('not-the-token-at-all');
+    const { response } = await signIn(app.url, 'not-the-token-at-all');
     assert.equal(response.status, 401);
     assert.equal(response.headers.get('set-cookie'), null);
   });
 
   it('gives the right token an HttpOnly, SameSite=Strict cookie that does not carry the token', async () => {
-    const response = await signIn(ADMIN_TOKEN);
+    const { response } = await signIn(app.url);
     assert.equal(response.status, 200);
     const header = response.headers.get('set-cookie') ?? '';
     assert.match(header, new RegExp(`^${SESSION_COOKIE}=`));
@@ -42,7 +37,7 @@ await describe('instructor session cookie', () => {
   });
 
   it('lets the cookie read the API without a header, like the spec’s fetch examples', async () => {
-    const cookie = cookieOf(await signIn(ADMIN_TOKEN));
+    const { cookie } = await signIn(app.url);
     for (const path of ['/api/session-log?eventType=error', '/api/sessions', '/api/auth/session']) {
       assert.equal((await read(path, cookie)).status, 200, path);
       assert.equal((await read(path)).status, 401, `${path} without the cookie`);
@@ -50,20 +45,21 @@ await describe('instructor session cookie', () => {
   });
 
   it('refuses a cookie that was tampered with, or whose session has expired', async () => {
-    const cookie = cookieOf(await signIn(ADMIN_TOKEN));
+    const { cookie } = await signIn(app.url);
     const [name, value = ''] = cookie.split('=');
     const decoded = decodeURIComponent(value);
     const tampered = `${name}=${encodeURIComponent((decoded.startsWith('A') ? 'B' : 'A') + decoded.slice(1))}`;
     assert.equal((await read('/api/sessions', tampered)).status, 401);
-    const id = 'an-expired-session-id';
-    await app.store.startInstructorSession(createHash('sha256').update(id).digest('hex'), new Date(Date.now() - 1000));
-    const expired = signerFactory(cookieSecret(ADMIN_TOKEN)).sign(id);
-    assert.equal((await read('/api/sessions', `${SESSION_COOKIE}=${encodeURIComponent(expired)}`)).status, 401);
+    const cookieFor = async (id: string, expiresAt: Date) => {
+      await app.store.startInstructorSession(sessionDigest(id), expiresAt);
+      return `${SESSION_COOKIE}=${encodeURIComponent(signerFactory(cookieSecret(ADMIN_TOKEN)).sign(id))}`;
+    };
+    assert.equal((await read('/api/sessions', await cookieFor('a-live-session-id', new Date(Date.now() + 60_000)))).status, 200);
+    assert.equal((await read('/api/sessions', await cookieFor('an-expired-session-id', new Date(Date.now() - 1000)))).status, 401);
   });
 
   it('marks the cookie Secure over HTTPS, behind a proxy only when told to trust it', async () => {
-    const viaProxy = { 'content-type': 'application/json', 'x-forwarded-proto': 'https' };
-    const signInAt = (target: RunningApp) => fetch(`${target.url}/api/auth/session`, { method: 'POST', headers: viaProxy, body: JSON.stringify({ token: ADMIN_TOKEN }) });
+    const signInAt = async (target: RunningApp) => (await signIn(target.url, ADMIN_TOKEN, { 'x-forwarded-proto': 'https' })).response;
     assert.doesNotMatch((await signInAt(app)).headers.get('set-cookie') ?? '', /Secure/);
     const behindProxy = await startApp(await sqlite!.createDatabase(), { trustProxy: '127.0.0.1' });
     try {
@@ -74,16 +70,15 @@ await describe('instructor session cookie', () => {
   });
 
   it('replaces the session a browser held when it signs in again', async () => {
-    const first = cookieOf(await signIn(ADMIN_TOKEN));
-    const again = await fetch(`${app.url}/api/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: first }, body: JSON.stringify({ token: ADMIN_TOKEN }) });
-    const second = cookieOf(again);
+    const { cookie: first } = await signIn(app.url);
+    const { cookie: second } = await signIn(app.url, ADMIN_TOKEN, { cookie: first });
     assert.notEqual(second, first);
     assert.equal((await read('/api/sessions', first)).status, 401);
     assert.equal((await read('/api/sessions', second)).status, 200);
   });
 
   it('signs out: clears the cookie, and ends the session for a copy of it too', async () => {
-    const cookie = cookieOf(await signIn(ADMIN_TOKEN));
+    const { cookie } = await signIn(app.url);
     assert.equal((await read('/api/sessions', cookie)).status, 200);
     const response = await fetch(`${app.url}/api/auth/session`, { method: 'DELETE', headers: { cookie } });
     assert.equal(response.status, 200);
@@ -107,11 +102,10 @@ await describe('instructor sessions across instances sharing PostgreSQL', { skip
   after(cleanUpDatabases);
 
   it('signs in on one instance, reads on another, and a sign-out on either ends it on both', async () => {
-    const response = await fetch(`${one.url}/api/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: ADMIN_TOKEN }) });
-    const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const { cookie } = await signIn(one.url);
     const status = async (app: RunningApp) => (await fetch(`${app.url}/api/sessions`, { headers: { cookie } })).status;
     assert.deepEqual([await status(one), await status(other)], [200, 200]);
-    await fetch(`${other.url}/api/auth/session`, { method: 'DELETE', headers: { cookie } });
+    assert.equal((await fetch(`${other.url}/api/auth/session`, { method: 'DELETE', headers: { cookie } })).status, 200);
     assert.deepEqual([await status(one), await status(other)], [401, 401]);
   });
 });
@@ -120,13 +114,7 @@ await describe('signing out while the database is down', { skip: (await postgres
   let proxy: TcpProxy;
   let app: RunningApp;
   before(async () => {
-    const database = await postgres!.createDatabase();
-    const target = new URL(database.url);
-    proxy = await TcpProxy.start(target.hostname, Number(target.port || 5432));
-    target.port = String(proxy.port);
-    const store = createStore(target.toString(), { connectTimeoutMs: 500, queryTimeoutMs: 1000 });
-    await store.migrate();
-    app = await startApp(database, { store });
+    ({ app, proxy } = await startAppBehindProxy(await postgres!.createDatabase()));
   });
   after(async () => {
     await app?.close();
@@ -135,8 +123,7 @@ await describe('signing out while the database is down', { skip: (await postgres
   after(cleanUpDatabases);
 
   it('still clears the cookie, and says with a 503 that the session could not be ended everywhere', async () => {
-    const response = await fetch(`${app.url}/api/auth/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: ADMIN_TOKEN }) });
-    const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const { cookie } = await signIn(app.url);
     await proxy.stop();
     const signOut = await fetch(`${app.url}/api/auth/session`, { method: 'DELETE', headers: { cookie } });
     assert.equal(signOut.status, 503);

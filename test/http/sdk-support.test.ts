@@ -23,13 +23,16 @@ await describeEachEngine('SDK support', (engine) => {
   });
 
   it('refuses a text/plain body that is not the JSON it must carry, and stores nothing', async () => {
+    const stored = async () => (await readPage(await app.get('limit=1000'))).count;
+    const storedBefore = await stored();
     for (const body of ['hello', '{"sessionToken":', '']) {
       const response = await app.post(body, { 'content-type': 'text/plain' });
       assert.equal(response.status, 400, body);
       assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'invalid_json');
     }
-    const response = await app.post('{"sessionToken":"ws_x"}', { 'content-type': 'text/html' });
+    const response = await app.post('{"sessionToken":"ws_x","eventType":"action","eventData":{}}', { 'content-type': 'text/html' });
     assert.equal(response.status, 415);
+    assert.equal(await stored(), storedBefore);
   });
 
   it('stores each event’s sequence number and returns it', async () => {

@@ -5,11 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { createStore } from '../../src/storage/index.js';
 import { cleanUpDatabases, ENGINES } from '../helpers/engines.js';
 import { postgresAvailable } from '../helpers/postgres.js';
-import { TcpProxy } from '../helpers/tcp-proxy.js';
-import { readPage, startApp, type RunningApp } from '../helpers/test-app.js';
+import type { TcpProxy } from '../helpers/tcp-proxy.js';
+import { readPage, startApp, startAppBehindProxy, type RunningApp } from '../helpers/test-app.js';
 
 const [sqlite, postgres] = ENGINES;
 
@@ -66,12 +65,7 @@ await describe('PostgreSQL outage', { skip: (await postgresAvailable()) ? false 
   before(async () => {
     const database = await postgres!.createDatabase();
     databaseUrl = database.url;
-    const target = new URL(database.url);
-    proxy = await TcpProxy.start(target.hostname, Number(target.port || 5432));
-    target.port = String(proxy.port);
-    const store = createStore(target.toString(), { connectTimeoutMs: 500, queryTimeoutMs: 1000 });
-    await store.migrate();
-    app = await startApp(database, { store });
+    ({ app, proxy } = await startAppBehindProxy(database));
   });
   after(async () => {
     await app.close();
