@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Static } from 'typebox';
+import type { OverviewResponse } from '../src/sessions/overview-schema.js';
 import { launchChromium } from '../test/helpers/browser.js';
 import { startClassSimulation } from './demo/class-simulation.js';
 import { startService } from './demo/service-process.js';
@@ -12,10 +14,6 @@ import { startService } from './demo/service-process.js';
 const DOCS = path.resolve(import.meta.dirname, '../docs');
 const VIEWPORT = { width: 1280, height: 800 };
 const WAIT_LIMIT_MS = 6 * 60_000;
-
-interface Overview {
-  sessions: Array<{ sessionToken: string; status: string }>;
-}
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'session-log-screenshots-'));
@@ -48,13 +46,16 @@ async function main(): Promise<void> {
   }
 }
 
-/** Polls the overview until a student is stuck and one has asked for help; returns the first stuck one. */
+/**
+ * Polls the overview until a student is stuck on Twilio's 403 (what the README's timeline
+ * shows) and one has asked for help; returns that stuck student.
+ */
 async function waitForStuckStudent(baseUrl: string, adminToken: string): Promise<string> {
   const started = Date.now();
   for (;;) {
     const response = await fetch(`${baseUrl}/api/sessions`, { headers: { authorization: `Bearer ${adminToken}` } });
-    const { sessions } = (await response.json()) as Overview;
-    const stuck = sessions.find((s) => s.status === 'stuck');
+    const { sessions } = (await response.json()) as Static<typeof OverviewResponse>;
+    const stuck = sessions.find((s) => s.status === 'stuck' && s.lastError?.errorType === 'twilio_function_deploy_failed');
     if (stuck !== undefined && sessions.some((s) => s.status === 'asked_for_help')) return stuck.sessionToken;
     if (Date.now() - started > WAIT_LIMIT_MS) throw new Error('no stuck student after 6 minutes of the demo class');
     process.stderr.write(`waiting for the class to get stuck… (${Math.round((Date.now() - started) / 1000)} s)\n`);

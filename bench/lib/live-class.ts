@@ -7,7 +7,7 @@ export const LIVE_SESSIONS = 500;
  * A class in progress on top of the seeded history: `LIVE_SESSIONS` students started in
  * the last 3 hours, each through the workshop's steps at their own pace (8 to 12 minutes
  * a step), an event every 90 seconds between navigations, every tenth student hitting
- * errors and one in fifty asking for help. About 60,000 events, oldest first.
+ * errors and one in fifty asking for help. About 21,000 events, oldest first.
  */
 export function liveClass(now: number): PastEvent[] {
   const events: PastEvent[] = [];

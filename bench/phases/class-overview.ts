@@ -17,9 +17,9 @@ export async function measureClassOverview(ctx: BenchContext, server: ServerProc
   await insertAt(databaseUrl, events);
   ctx.log(`${engine}: live class of ${LIVE_SESSIONS} sessions (${formatNumber(events.length)} events) in ${formatNumber((Date.now() - started) / 1000, 1)} s`);
   const response = await fetch(`${server.url}${OVERVIEW.path}`, { headers: OVERVIEW.headers });
-  const body = (await response.json()) as { sessions?: unknown[] };
-  if (response.status !== 200 || body.sessions?.length !== LIVE_SESSIONS) {
-    ctx.report.note(`WARNING ${engine}: the overview answered ${response.status} with ${body.sessions?.length ?? 0} sessions`);
+  const body = (await response.json()) as { activeSessions?: number };
+  if (response.status !== 200 || body.activeSessions !== LIVE_SESSIONS) {
+    ctx.report.note(`WARNING ${engine}: the overview answered ${response.status} with ${body.activeSessions ?? 0} active sessions`);
   }
   const options = { url: server.url, connections: 1, requests: [OVERVIEW] };
   await runLoad({ ...options, seconds: ctx.config.warmupSeconds });

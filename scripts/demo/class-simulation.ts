@@ -31,7 +31,6 @@ export interface ClassStats extends DeliveryStats {
 }
 
 export interface ClassSimulation {
-  readonly students: ReadonlyArray<SimulatedStudent>;
   stats(): ClassStats;
   /** Stops every student and sends what they logged, for at most `flushMs` (3 s). Safe to call twice. */
   stop(flushMs?: number): Promise<void>;
@@ -59,7 +58,6 @@ export function startClassSimulation(options: ClassSimulationOptions): ClassSimu
   let stopped: Promise<void> | undefined;
 
   return {
-    students,
     stats: () => ({ ...stats, ...attendance(members) }),
     stop(flushMs = FINAL_FLUSH_MS) {
       stopped ??= (async () => {

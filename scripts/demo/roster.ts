@@ -59,7 +59,7 @@ export function createRoster(random: Random): SimulatedStudent[] {
 }
 
 /** "Mateo García" → "mateo.garcia@workshop.example.edu"; "Liam O'Brien" → "liam.obrien@…". */
-export function emailOf(name: string): string {
+function emailOf(name: string): string {
   const words = name.split(' ').map(asciiLetters);
   return `${words[0] ?? 'student'}.${words[words.length - 1] ?? 'student'}@${EMAIL_DOMAIN}`;
 }

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { describeExit, spawnChildServer, waitUntilReady, type ChildExit, type ChildServer } from '../lib/child-server.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
-export const SERVER_SCRIPT = path.join(REPO_ROOT, 'dist', 'server.js');
+const SERVER_SCRIPT = path.join(REPO_ROOT, 'dist', 'server.js');
 
 const PORTS_TO_TRY = 20;
-export const DEMO_STATUS_RULES = 'stuckMinMinutes=1,idleMinutes=1,stuckFallbackMinutes=2';
+const DEMO_STATUS_RULES = 'stuckMinMinutes=1,idleMinutes=1,stuckFallbackMinutes=2';
 const HEALTH_TIMEOUT_MS = 30_000;
 
 export interface ServiceOptions {
@@ -27,11 +27,9 @@ export interface RunningService extends ChildServer {
   readonly port: number;
 }
 
-export class ServiceStartError extends Error {}
-
 /** Starts the service on the first free port from `options.port` and waits until /healthz answers 200. */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
-  if (!existsSync(SERVER_SCRIPT)) throw new ServiceStartError(`${path.relative(process.cwd(), SERVER_SCRIPT)} is missing: run npm run build first`);
+  if (!existsSync(SERVER_SCRIPT)) throw new Error(`${path.relative(process.cwd(), SERVER_SCRIPT)} is missing: run npm run build first`);
   for (let port = options.port; port < options.port + PORTS_TO_TRY; port++) {
     if (!(await isFree(port))) continue;
     const service = spawnService(port, options);
@@ -40,9 +38,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     if (outcome === 'healthy') return service;
     // Someone took the port between our check and the child's listen: try the next one.
     if (/EADDRINUSE/.test(service.recentOutput())) continue;
-    throw new ServiceStartError(describeFailure(service, outcome));
+    throw new Error(describeFailure(service, outcome));
   }
-  throw new ServiceStartError(`ports ${options.port}–${options.port + PORTS_TO_TRY - 1} are all taken (set DEMO_PORT)`);
+  throw new Error(`ports ${options.port}–${options.port + PORTS_TO_TRY - 1} are all taken (set DEMO_PORT)`);
 }
 
 function spawnService(port: number, options: ServiceOptions): RunningService {
@@ -67,7 +65,7 @@ async function waitHealthy(service: RunningService): Promise<'healthy' | ChildEx
   if (outcome === 'ready') return 'healthy';
   if (outcome !== 'timeout') return outcome;
   await service.stop();
-  throw new ServiceStartError(`${service.baseUrl}/healthz did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s:\n${service.recentOutput()}`);
+  throw new Error(`${service.baseUrl}/healthz did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s:\n${service.recentOutput()}`);
 }
 
 /** Whether nothing listens on the port on loopback. */

@@ -18,10 +18,10 @@ export interface StudentRun {
   now(): number;
 }
 
-export const OPENAI_KEY_ERROR = 'Incorrect API key provided: sk-proj-****abcd';
-export const TWILIO_DEPLOY_ERROR = 'Twilio account not authorized for Functions';
-export const HELP_MESSAGE = "My agent doesn't answer the test call";
-export const MARKUP_INPUT = '<img src=x onerror=alert(1)>';
+const OPENAI_KEY_ERROR = 'Incorrect API key provided: sk-proj-****abcd';
+const TWILIO_DEPLOY_ERROR = 'Twilio account not authorized for Functions';
+const HELP_MESSAGE = "My agent doesn't answer the test call";
+const MARKUP_INPUT = '<img src=x onerror=alert(1)>';
 
 /** Share of flaky API calls that fail with a 500 or 502 before succeeding on retry. */
 const FLAKY_FAILURE_RATE = 0.08;
