@@ -17,6 +17,8 @@ export interface RunningApp {
   ingestRequests(): number;
   /** The bodies of those requests that passed validation, as JSON text: what left the sender. */
   ingestBodies(): string[];
+  /** The statuses the ingest route answered, in order. */
+  ingestStatuses(): number[];
   /** GET the query route with the instructor token. */
   get(query: string, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
@@ -37,6 +39,10 @@ export async function startApp(
   app.addHook('preHandler', async (request) => {
     if (isIngest(request)) ingestBodies.push(JSON.stringify(request.body));
   });
+  const ingestStatuses: number[] = [];
+  app.addHook('onSend', async (request, reply) => {
+    if (isIngest(request)) ingestStatuses.push(reply.statusCode);
+  });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `${address}/api/session-log`;
   return {
@@ -50,6 +56,7 @@ export async function startApp(
       }),
     ingestRequests: () => ingestRequests,
     ingestBodies: () => [...ingestBodies],
+    ingestStatuses: () => [...ingestStatuses],
     get: (query, headers = {}) =>
       fetch(`${url}${query === '' ? '' : `?${query}`}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...headers } }),
     async close() {
