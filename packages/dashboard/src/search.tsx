@@ -49,6 +49,11 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
     const form = new FormData(event.currentTarget as HTMLFormElement);
     const next = new URLSearchParams({ view: 'search' });
     for (const [key, value] of form) if (typeof value === 'string' && value.trim() !== '') next.set(key, value.trim());
+    // Times go into the URL as instants, so that a colleague elsewhere gets the same range.
+    for (const key of ['since', 'until']) {
+      const time = new Date(next.get(key) ?? '');
+      if (!Number.isNaN(time.getTime())) next.set(key, time.toISOString());
+    }
     setQuery(next);
   };
   return (
@@ -71,10 +76,10 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
           </datalist>
         </label>
         <label>
-          Since <input name="since" type="datetime-local" step="1" defaultValue={query.get('since') ?? ''} />
+          Since <input name="since" type="datetime-local" step="1" defaultValue={localInput(query.get('since'))} />
         </label>
         <label>
-          Until <input name="until" type="datetime-local" step="1" defaultValue={query.get('until') ?? ''} />
+          Until <input name="until" type="datetime-local" step="1" defaultValue={localInput(query.get('until'))} />
         </label>
         <label>
           Order
@@ -97,4 +102,11 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
       )}
     </section>
   );
+}
+
+/** An instant from the URL as a datetime-local field shows it: this browser's local time. */
+function localInput(value: string | null): string {
+  const time = new Date(value ?? '');
+  if (Number.isNaN(time.getTime())) return '';
+  return new Date(time.getTime() - time.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
 }

@@ -6,17 +6,19 @@ import { Timeline } from './timeline.js';
 
 /** One session: its progression across steps, then every event, with copy and export. */
 export function Student({ sessionToken, onError }: { sessionToken: string; onError: (error: unknown) => void }) {
-  const [events, setEvents] = useState<StoredEvent[] | null>(null);
-  const [complete, setComplete] = useState(true);
+  const [loaded, setLoaded] = useState<{ events: StoredEvent[]; complete: boolean } | null>(null);
   const [copied, setCopied] = useState(false);
   useEffect(() => {
-    setEvents(null);
-    getSessionEvents(sessionToken).then((loaded) => {
-      setEvents(loaded.events);
-      setComplete(loaded.complete);
-    }, onError);
+    // An answer for a session the instructor has already left is dropped.
+    let current = true;
+    setLoaded(null);
+    getSessionEvents(sessionToken).then((answer) => current && setLoaded(answer), onError);
+    return () => {
+      current = false;
+    };
   }, [sessionToken]);
-  if (events === null) return <p class="muted">Loading {sessionToken}…</p>;
+  if (loaded === null) return <p class="muted">Loading {sessionToken}…</p>;
+  const { events, complete } = loaded;
   const student = events.find((e) => e.student_email !== null);
   const exportEvents = () => {
     const link = document.createElement('a');
