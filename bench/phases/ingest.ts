@@ -6,7 +6,7 @@ import { startServer, type ServerProcess, type ServerSpec } from '../lib/process
 import { migrate } from '../lib/seed.js';
 import { formatNumber, median, ms } from '../lib/stats.js';
 
-type Key = 'sqlite' | 'postgres' | 'noop' | 'naive';
+type Key = 'sqlite' | 'postgres' | 'noop' | 'naive' | 'log' | 'logIndexed';
 
 interface Target {
   key: Key;
@@ -36,6 +36,8 @@ export async function measureIngest(ctx: BenchContext): Promise<Record<'sqlite' 
     { key: 'postgres', label: 'service, PostgreSQL', service: true, spec: serviceSpec(config, 'service-pg', await ctx.databases.create('ingest')) },
     { key: 'noop', label: 'bare Fastify no-op', service: false, spec: benchServerSpec(config, 'noop', 'noop-server.ts') },
     { key: 'naive', label: 'naive INSERT per request, PG', service: false, spec: benchServerSpec(config, 'naive', 'naive-server.ts', { DATABASE_URL: naiveUrl }) },
+    { key: 'log', label: 'durable unindexed log, SQLite', service: false, spec: durableLogSpec(ctx, 'log', false) },
+    { key: 'logIndexed', label: 'same, read indexes kept behind', service: false, spec: durableLogSpec(ctx, 'log-indexed', true) },
   ];
   const singles = toPosts(singleBodies(1000));
   const batches = toPosts(batchBodies(16, config.batchSize));
@@ -94,6 +96,9 @@ function reportSingles(ctx: BenchContext, targets: Target[], runs: Map<Key, Runs
   report.check('SQLite / no-op', formatNumber(sqliteNoop, 2), '>= 0.5 (aim 0.8)', sqliteNoop >= 0.5, sqliteNoop >= 0.8);
   report.check('PostgreSQL / no-op', formatNumber(pgNoop, 2), '>= 0.4', pgNoop >= 0.4);
   report.check('PostgreSQL / naive', formatNumber(pgNaive, 2), '>= 2 (aim 3)', pgNaive >= 2, pgNaive >= 3);
+  // What these 2 cores allow at all: durable appends alone, then with the reads' indexes kept.
+  report.figure('durable unindexed log / no-op', formatNumber(ratio('log', 'noop'), 2));
+  report.figure('same, read indexes kept behind / no-op', formatNumber(ratio('logIndexed', 'noop'), 2));
   for (const target of targets) {
     report.figure(`${target.label}: peak RSS`, `${formatNumber(runs.get(target.key)?.peakRssMb ?? Number.NaN, 1)} MB`);
   }
@@ -114,6 +119,12 @@ function reportBatches(ctx: BenchContext, targets: Target[], runs: Map<Key, Runs
     report.check(`${target.label}: batch non-2xx + errors`, failed.length === 0 ? '0' : failed.join('; '), '0', bad === 0);
   }
   return eventsPerSecond;
+}
+
+/** The durable-log baseline (bench/servers/durable-log-server.ts), its files in the run's temp dir. */
+function durableLogSpec(ctx: BenchContext, name: string, indexBehind: boolean): ServerSpec {
+  const env = { DB: path.join(ctx.tmpDir, `${name}.db`), INDEX_BEHIND: indexBehind ? '1' : '0' };
+  return benchServerSpec(ctx.config, name, 'durable-log-server.ts', env);
 }
 
 function toPosts(bodies: Buffer[]): HttpRequest[] {

@@ -1,21 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { StoreUnavailableError, type NewEvent } from '../types.js';
 import type { WriteReply, WriteRequest } from './sqlite-write-protocol.js';
-
-const RUNNING_TYPESCRIPT = import.meta.url.endsWith('.ts');
-
-/**
- * Built, the worker is a plain module. Under tsx (tests, npm run dev) a worker thread
- * does not inherit tsx's loader (tsx issue #354), so a one-line bootstrap registers it
- * first; tsx is a development dependency and only then present.
- */
-function workerEntry(): URL {
-  const worker = new URL(`./sqlite-write-worker${RUNNING_TYPESCRIPT ? '.ts' : '.js'}`, import.meta.url);
-  if (!RUNNING_TYPESCRIPT) return worker;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(worker.href)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
-}
+import { workerModule } from '../../worker-module.js';
 
 interface Pending {
   resolve: () => void;
@@ -62,7 +48,7 @@ export class SqliteWriteThread {
   }
 
   private start(): WriteWorker {
-    const started: WriteWorker = { worker: new Worker(workerEntry(), { workerData: { file: this.file } }), pending: new Map() };
+    const started: WriteWorker = { worker: new Worker(workerModule('sqlite-write-worker', import.meta.url), { workerData: { file: this.file } }), pending: new Map() };
     const { worker, pending } = started;
     worker.on('message', (reply: WriteReply) => {
       const waiting = pending.get(reply.id);

@@ -1,0 +1,79 @@
+// The durable-log baseline's threads (see durable-log-server.ts): 'append' owns the log
+// and commits each group it is sent; 'index' copies new log rows into the indexed table.
+import Database from 'better-sqlite3';
+import { parentPort, workerData } from 'node:worker_threads';
+
+/** session_token, event_type, event_data (JSON), student_email. */
+export type LogRow = [string, string, string, string | null];
+
+const { role, log, indexed } = workerData as { role: 'append' | 'index'; log: string; indexed: string };
+const port = parentPort;
+if (port === null) throw new Error('durable-log-threads runs as a worker thread');
+
+const LOG_TABLE = `CREATE TABLE IF NOT EXISTS log (id INTEGER PRIMARY KEY AUTOINCREMENT, session_token TEXT,
+  event_type TEXT, event_data TEXT, student_email TEXT, created_at TEXT DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')))`;
+
+function open(file: string): Database.Database {
+  const db = new Database(file, { timeout: 5000 });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  return db;
+}
+
+/** Either thread may open the log first. */
+function openLog(file: string): Database.Database {
+  const db = open(file);
+  db.exec(LOG_TABLE);
+  return db;
+}
+
+function append(): void {
+  const db = openLog(log);
+  const insert = db.prepare('INSERT INTO log (session_token, event_type, event_data, student_email) VALUES (?, ?, ?, ?)');
+  const forget = db.prepare('DELETE FROM log WHERE id <= ?');
+  const commit = db.transaction((rows: LogRow[]) => rows.forEach((row) => insert.run(row)));
+  let forgotten = 0;
+  port?.on('message', (message: { id: number; rows: LogRow[] } | { indexedUpTo: number }) => {
+    if ('rows' in message) {
+      commit(message.rows);
+      port.postMessage(message.id);
+    } else if (message.indexedUpTo - forgotten >= 5000) {
+      forget.run(message.indexedUpTo);
+      forgotten = message.indexedUpTo;
+    }
+  });
+}
+
+function index(): void {
+  const db = open(indexed);
+  db.exec(`CREATE TABLE IF NOT EXISTS events (event_id INTEGER PRIMARY KEY, session_token TEXT, event_type TEXT,
+      event_data TEXT, student_id INTEGER, created_at TEXT);
+    CREATE INDEX IF NOT EXISTS events_session ON events (session_token, event_id);
+    CREATE INDEX IF NOT EXISTS events_session_type ON events (session_token, event_type, event_id);
+    CREATE INDEX IF NOT EXISTS events_student ON events (student_id, event_id);
+    CREATE INDEX IF NOT EXISTS events_type ON events (event_type, event_id);
+    CREATE INDEX IF NOT EXISTS events_created ON events (created_at)`);
+  const source = openLog(log);
+  const read = source.prepare('SELECT id, session_token, event_type, event_data, student_email, created_at FROM log WHERE id > ? ORDER BY id LIMIT 2000').raw();
+  const insert = db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)');
+  const students = new Map<string, number>();
+  const studentId = (email: unknown) => (typeof email === 'string' ? (students.get(email) ?? students.set(email, students.size + 1).size) : null);
+  const copy = db.transaction((rows: unknown[][]) => rows.forEach(([id, session, type, data, email, at]) => insert.run(id, session, type, data, studentId(email), at)));
+  let upTo = 0;
+  let copying = false;
+  const copyAll = (): void => {
+    const rows = read.all(upTo) as unknown[][];
+    copying = rows.length > 0;
+    if (!copying) return;
+    copy(rows);
+    upTo = Number(rows.at(-1)?.[0]);
+    port?.postMessage(upTo);
+    setImmediate(copyAll);
+  };
+  port?.on('message', () => {
+    if (!copying) copyAll();
+  });
+}
+
+if (role === 'append') append();
+else index();
