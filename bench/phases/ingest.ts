@@ -6,7 +6,7 @@ import { startServer, type ServerProcess, type ServerSpec } from '../lib/process
 import { migrate } from '../lib/seed.js';
 import { formatNumber, median, ms } from '../lib/stats.js';
 
-type Key = 'sqlite' | 'postgres' | 'noop' | 'naive' | 'log' | 'logIndexed';
+type Key = 'sqlite' | 'postgres' | 'noop' | 'httpOnly' | 'naive' | `${'log' | 'logIndexed'}-${'sqlite' | 'postgres'}`;
 
 interface Target {
   key: Key;
@@ -35,9 +35,9 @@ export async function measureIngest(ctx: BenchContext): Promise<Record<'sqlite' 
     { key: 'sqlite', label: 'service, SQLite', service: true, spec: serviceSpec(config, 'service-sqlite', `sqlite:${path.join(ctx.tmpDir, 'ingest.db')}`) },
     { key: 'postgres', label: 'service, PostgreSQL', service: true, spec: serviceSpec(config, 'service-pg', await ctx.databases.create('ingest')) },
     { key: 'noop', label: 'bare Fastify no-op', service: false, spec: benchServerSpec(config, 'noop', 'noop-server.ts') },
+    { key: 'httpOnly', label: 'service HTTP path, no storage', service: false, spec: benchServerSpec(config, 'http-only', 'http-only-server.ts') },
     { key: 'naive', label: 'naive INSERT per request, PG', service: false, spec: benchServerSpec(config, 'naive', 'naive-server.ts', { DATABASE_URL: naiveUrl }) },
-    { key: 'log', label: 'durable unindexed log, SQLite', service: false, spec: durableLogSpec(ctx, 'log', false) },
-    { key: 'logIndexed', label: 'same, read indexes kept behind', service: false, spec: durableLogSpec(ctx, 'log-indexed', true) },
+    ...(await durableLogs(ctx)),
   ];
   const singles = toPosts(singleBodies(1000));
   const batches = toPosts(batchBodies(16, config.batchSize));
@@ -96,9 +96,13 @@ function reportSingles(ctx: BenchContext, targets: Target[], runs: Map<Key, Runs
   report.check('SQLite / no-op', formatNumber(sqliteNoop, 2), '>= 0.5 (aim 0.8)', sqliteNoop >= 0.5, sqliteNoop >= 0.8);
   report.check('PostgreSQL / no-op', formatNumber(pgNoop, 2), '>= 0.4', pgNoop >= 0.4);
   report.check('PostgreSQL / naive', formatNumber(pgNaive, 2), '>= 2 (aim 3)', pgNaive >= 2, pgNaive >= 3);
-  // What these 2 cores allow at all: durable appends alone, then with the reads' indexes kept.
-  report.figure('durable unindexed log / no-op', formatNumber(ratio('log', 'noop'), 2));
-  report.figure('same, read indexes kept behind / no-op', formatNumber(ratio('logIndexed', 'noop'), 2));
+  // What these 2 cores allow at all: the service's HTTP path alone; durable appends alone,
+  // then with the reads' indexes kept.
+  report.figure('service HTTP path, no storage / no-op', formatNumber(ratio('httpOnly', 'noop'), 2));
+  for (const engine of ['sqlite', 'postgres'] as const) {
+    report.figure(`durable log, ${engine} / no-op`, formatNumber(ratio(`log-${engine}`, 'noop'), 2));
+    report.figure(`durable log + read indexes, ${engine} / no-op`, formatNumber(ratio(`logIndexed-${engine}`, 'noop'), 2));
+  }
   for (const target of targets) {
     report.figure(`${target.label}: peak RSS`, `${formatNumber(runs.get(target.key)?.peakRssMb ?? Number.NaN, 1)} MB`);
   }
@@ -121,10 +125,22 @@ function reportBatches(ctx: BenchContext, targets: Target[], runs: Map<Key, Runs
   return eventsPerSecond;
 }
 
-/** The durable-log baseline (bench/servers/durable-log-server.ts), its files in the run's temp dir. */
-function durableLogSpec(ctx: BenchContext, name: string, indexBehind: boolean): ServerSpec {
-  const env = { DB: path.join(ctx.tmpDir, `${name}.db`), INDEX_BEHIND: indexBehind ? '1' : '0' };
-  return benchServerSpec(ctx.config, name, 'durable-log-server.ts', env);
+/** The durable-log baselines (bench/servers/durable-log-server.ts), without and with the read indexes, on each engine. */
+async function durableLogs(ctx: BenchContext): Promise<Target[]> {
+  const targets: Target[] = [];
+  for (const indexed of [false, true]) {
+    const name = indexed ? 'log-indexed' : 'log';
+    const key = indexed ? 'logIndexed' : 'log';
+    const env = { INDEX_BEHIND: indexed ? '1' : '0' };
+    const sqliteEnv = { ...env, DATABASE_URL: `sqlite:${path.join(ctx.tmpDir, `${name}.db`)}` };
+    const postgresEnv = { ...env, DATABASE_URL: await ctx.databases.create(key.toLowerCase()) };
+    const label = indexed ? 'durable log + read indexes' : 'durable log';
+    targets.push(
+      { key: `${key}-sqlite`, label: `${label}, SQLite`, service: false, spec: benchServerSpec(ctx.config, `${name}-sqlite`, 'durable-log-server.ts', sqliteEnv) },
+      { key: `${key}-postgres`, label: `${label}, PG`, service: false, spec: benchServerSpec(ctx.config, `${name}-pg`, 'durable-log-server.ts', postgresEnv) },
+    );
+  }
+  return targets;
 }
 
 function toPosts(bodies: Buffer[]): HttpRequest[] {

@@ -1,10 +1,9 @@
-// The durable-log baseline's threads (see durable-log-server.ts): 'append' owns the log
-// and commits each group it is sent; 'index' copies new log rows into the indexed table.
+// The durable-log baseline's SQLite threads (see durable-log-sqlite.ts): 'append' owns
+// the log and commits each group it is sent; 'index' copies new log rows into the
+// indexed table and says how far it has copied, so that the log can forget those rows.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-
-/** session_token, event_type, event_data (JSON), student_email. */
-export type LogRow = [string, string, string, string | null];
+import { READ_INDEXES, type LogRow } from './durable-log.js';
 
 const { role, log, indexed } = workerData as { role: 'append' | 'index'; log: string; indexed: string };
 const port = parentPort;
@@ -33,10 +32,10 @@ function append(): void {
   const forget = db.prepare('DELETE FROM log WHERE id <= ?');
   const commit = db.transaction((rows: LogRow[]) => rows.forEach((row) => insert.run(row)));
   let forgotten = 0;
-  port?.on('message', (message: { id: number; rows: LogRow[] } | { indexedUpTo: number }) => {
+  port?.on('message', (message: { group: number; rows: LogRow[] } | { indexedUpTo: number }) => {
     if ('rows' in message) {
       commit(message.rows);
-      port.postMessage(message.id);
+      port.postMessage(message.group);
     } else if (message.indexedUpTo - forgotten >= 5000) {
       forget.run(message.indexedUpTo);
       forgotten = message.indexedUpTo;
@@ -47,12 +46,8 @@ function append(): void {
 function index(): void {
   const db = open(indexed);
   db.exec(`CREATE TABLE IF NOT EXISTS events (event_id INTEGER PRIMARY KEY, session_token TEXT, event_type TEXT,
-      event_data TEXT, student_id INTEGER, created_at TEXT);
-    CREATE INDEX IF NOT EXISTS events_session ON events (session_token, event_id);
-    CREATE INDEX IF NOT EXISTS events_session_type ON events (session_token, event_type, event_id);
-    CREATE INDEX IF NOT EXISTS events_student ON events (student_id, event_id);
-    CREATE INDEX IF NOT EXISTS events_type ON events (event_type, event_id);
-    CREATE INDEX IF NOT EXISTS events_created ON events (created_at)`);
+    event_data TEXT, student_id INTEGER, created_at TEXT)`);
+  READ_INDEXES.forEach((columns, i) => db.exec(`CREATE INDEX IF NOT EXISTS events_${i} ON events ${columns}`));
   const source = openLog(log);
   const read = source.prepare('SELECT id, session_token, event_type, event_data, student_email, created_at FROM log WHERE id > ? ORDER BY id LIMIT 2000').raw();
   const insert = db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)');

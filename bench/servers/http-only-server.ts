@@ -1,0 +1,25 @@
+// The service's own HTTP path (routes, validation, scrubbing, the group-commit queue) with a
+// store that acknowledges at once and writes nothing: what the service costs before storage.
+// Env: PORT, HOST.
+import { buildApp } from '../../src/app.js';
+import type { EventStore } from '../../src/storage/types.js';
+
+const notMeasured = () => Promise.reject(new Error('not part of this baseline'));
+const store: EventStore = {
+  writeConcurrency: 1,
+  migrate: () => Promise.resolve(),
+  insertEvents: () => Promise.resolve(),
+  ping: () => Promise.resolve(),
+  close: () => Promise.resolve(),
+  queryEvents: notMeasured,
+  readClassActivity: notMeasured,
+  startInstructorSession: notMeasured,
+  isInstructorSession: notMeasured,
+  endInstructorSession: notMeasured,
+};
+
+const app = await buildApp({ store, adminToken: 'bench-http-only-token-0123456789', corsOrigins: '*', sdk: [] });
+await app.listen({ port: Number(process.env.PORT ?? 3000), host: process.env.HOST ?? '127.0.0.1' });
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => void app.close().then(() => process.exit(0)));
+}
