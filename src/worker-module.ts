@@ -7,8 +7,8 @@
  */
 export function workerModule(name: string, callerUrl: string): URL {
   if (!callerUrl.endsWith('.ts')) return new URL(`./${name}.js`, callerUrl);
-  const module = new URL(`./${name}.ts`, callerUrl);
+  const source = new URL(`./${name}.ts`, callerUrl);
   const tsx = import.meta.resolve('tsx/esm/api');
-  const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(module.href)});`;
+  const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(source.href)});`;
   return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
 }

@@ -1,16 +1,20 @@
 // The durable-log baseline on PostgreSQL: groups are appended by concurrent multi-row
-// INSERTs (synchronous_commit on); with indexBehind, one connection moves the log's rows
-// into the indexed table in bulk, as they arrive.
+// INSERTs (synchronous_commit on), which PostgreSQL's own group commit can share an
+// fsync between; with indexBehind, one connection moves the log's rows into the indexed
+// table in bulk, as they arrive.
 import pg from 'pg';
-import { READ_INDEXES, type DurableLog, type LogRow } from './durable-log.js';
+import { INDEX_BATCH, IndexBacklog, READ_INDEXES, type DurableLog, type LogRow } from './durable-log.js';
 
-const MOVE_BATCH = 2000;
 const MOVE = `WITH moved AS (
-    DELETE FROM log WHERE id IN (SELECT id FROM log ORDER BY id LIMIT ${MOVE_BATCH}) RETURNING *)
+    DELETE FROM log WHERE id IN (SELECT id FROM log ORDER BY id LIMIT ${INDEX_BATCH}) RETURNING *)
   INSERT INTO events SELECT id, session_token, event_type, event_data, hashtext(student_email), created_at FROM moved`;
 
+/** No lock orders these appends, so concurrent ones commit in parallel. */
+const APPENDS_IN_FLIGHT = 4;
+
 export class PostgresLog implements DurableLog {
-  readonly maxInFlight = 4;
+  readonly maxInFlight = APPENDS_IN_FLIGHT;
+  private readonly backlog = new IndexBacklog();
   private moving: Promise<void> | null = null;
   private appendedSinceMove = false;
 
@@ -20,7 +24,8 @@ export class PostgresLog implements DurableLog {
   ) {}
 
   static async open(url: string, indexBehind: boolean): Promise<PostgresLog> {
-    const pool = new pg.Pool({ connectionString: url, max: 5, options: '-c synchronous_commit=on' });
+    // One connection per append in flight, and one for the mover.
+    const pool = new pg.Pool({ connectionString: url, max: APPENDS_IN_FLIGHT + 1, options: '-c synchronous_commit=on' });
     pool.on('error', (error) => process.stderr.write(`idle client error: ${error.message}\n`));
     await pool.query(`CREATE TABLE IF NOT EXISTS log (id bigserial PRIMARY KEY, session_token text, event_type text,
       event_data jsonb, student_email text, created_at timestamptz NOT NULL DEFAULT now())`);
@@ -31,8 +36,14 @@ export class PostgresLog implements DurableLog {
   }
 
   async append(rows: LogRow[]): Promise<void> {
+    if (this.indexBehind) await this.backlog.reserve(rows.length);
     const columns = [0, 1, 2, 3].map((i) => rows.map((row) => row[i]));
-    await this.pool.query('INSERT INTO log (session_token, event_type, event_data, student_email) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[])', columns);
+    try {
+      await this.pool.query('INSERT INTO log (session_token, event_type, event_data, student_email) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[])', columns);
+    } catch (error) {
+      if (this.indexBehind) this.backlog.settled(rows.length);
+      throw error;
+    }
     if (this.indexBehind) this.moveBehind();
   }
 
@@ -40,16 +51,22 @@ export class PostgresLog implements DurableLog {
   private moveBehind(): void {
     this.appendedSinceMove = true;
     this.moving ??= this.moveAll()
-      .catch((error: unknown) => void process.stderr.write(`moving the log failed: ${String(error)}\n`))
+      .catch((error: unknown) => {
+        // A baseline that cannot index must not go on answering: stop, loudly.
+        process.stderr.write(`moving the log failed: ${String(error)}\n`);
+        process.exit(1);
+      })
       .finally(() => (this.moving = null));
   }
 
   private async moveAll(): Promise<void> {
     while (this.appendedSinceMove) {
       this.appendedSinceMove = false;
-      let moved: number | null;
-      do moved = (await this.pool.query(MOVE)).rowCount;
-      while (moved === MOVE_BATCH);
+      let moved: number;
+      do {
+        moved = (await this.pool.query(MOVE)).rowCount ?? 0;
+        this.backlog.settled(moved);
+      } while (moved === INDEX_BATCH);
     }
   }
 

@@ -1,6 +1,8 @@
-// The service's own HTTP path (routes, validation, scrubbing, the group-commit queue) with a
-// store that acknowledges at once and writes nothing: what the service costs before storage.
-// Env: PORT, HOST.
+// The service's own HTTP path (routes, validation, scrubbing, CORS, the group-commit queue)
+// with a store that acknowledges at once and writes nothing: what the service costs before
+// storage. Its source, through tsx (the same code as dist/, transpiled at load), logging at
+// the bench's level as the service does.
+// Env: PORT, HOST, LOG_LEVEL.
 import { buildApp } from '../../src/app.js';
 import type { EventStore } from '../../src/storage/types.js';
 
@@ -18,7 +20,13 @@ const store: EventStore = {
   endInstructorSession: notMeasured,
 };
 
-const app = await buildApp({ store, adminToken: 'bench-http-only-token-0123456789', corsOrigins: '*', sdk: [] });
+const app = await buildApp({
+  store,
+  adminToken: 'bench-http-only-token-0123456789',
+  corsOrigins: '*',
+  sdk: [],
+  logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+});
 await app.listen({ port: Number(process.env.PORT ?? 3000), host: process.env.HOST ?? '127.0.0.1' });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => void app.close().then(() => process.exit(0)));
