@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Static } from 'typebox';
 import type { OverviewResponse } from '../src/sessions/overview-schema.js';
+import { TWILIO_DEPLOY_ERROR_TYPE } from './demo/student.js';
 import { launchChromium } from '../test/helpers/browser.js';
 import { startClassSimulation } from './demo/class-simulation.js';
 import { startService } from './demo/service-process.js';
@@ -54,8 +54,8 @@ async function waitForStuckStudent(baseUrl: string, adminToken: string): Promise
   const started = Date.now();
   for (;;) {
     const response = await fetch(`${baseUrl}/api/sessions`, { headers: { authorization: `Bearer ${adminToken}` } });
-    const { sessions } = (await response.json()) as Static<typeof OverviewResponse>;
-    const stuck = sessions.find((s) => s.status === 'stuck' && s.lastError?.errorType === 'twilio_function_deploy_failed');
+    const { sessions } = (await response.json()) as OverviewResponse;
+    const stuck = sessions.find((s) => s.status === 'stuck' && s.lastError?.errorType === TWILIO_DEPLOY_ERROR_TYPE);
     if (stuck !== undefined && sessions.some((s) => s.status === 'asked_for_help')) return stuck.sessionToken;
     if (Date.now() - started > WAIT_LIMIT_MS) throw new Error('no stuck student after 6 minutes of the demo class');
     process.stderr.write(`waiting for the class to get stuck… (${Math.round((Date.now() - started) / 1000)} s)\n`);

@@ -8,7 +8,6 @@ const READY_TIMEOUT_MS = 60_000;
 export interface ServerProcess {
   readonly name: string;
   readonly url: string;
-  readonly pid: number;
   /** The process's peak resident set (VmHWM) so far, in MB. */
   peakRssMb(): number | undefined;
   /** SIGTERM, then SIGKILL if it has not exited within 10 s. */
@@ -36,7 +35,7 @@ export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
   live.add(child);
   void child.exited.then(() => live.delete(child));
   const url = `http://127.0.0.1:${port}`;
-  const server: ServerProcess = { name: spec.name, url, pid: child.pid ?? -1, peakRssMb: () => peakRssMb(child), stop: () => child.stop() };
+  const server: ServerProcess = { name: spec.name, url, peakRssMb: () => peakRssMb(child), stop: () => child.stop() };
   const outcome = await waitUntilReady(`${url}${spec.readyPath}`, child, READY_TIMEOUT_MS);
   if (outcome !== 'ready') {
     await child.stop();

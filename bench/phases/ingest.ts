@@ -127,17 +127,14 @@ function reportBatches(ctx: BenchContext, targets: Target[], runs: Map<Key, Runs
 /** The durable-log baselines (bench/servers/durable-log-server.ts), without and with the read indexes, on each engine. */
 async function durableLogs(ctx: BenchContext): Promise<Target[]> {
   const targets: Target[] = [];
-  for (const indexed of [false, true]) {
-    const name = indexed ? 'log-indexed' : 'log';
-    const key = indexed ? 'logIndexed' : 'log';
-    const env = { INDEX_BEHIND: indexed ? '1' : '0' };
-    const sqliteEnv = { ...env, DATABASE_URL: `sqlite:${path.join(ctx.tmpDir, `${name}.db`)}` };
-    const postgresEnv = { ...env, DATABASE_URL: await ctx.databases.create(key.toLowerCase()) };
-    const label = indexed ? 'durable log + read indexes' : 'durable log';
-    targets.push(
-      { key: `${key}-sqlite`, label: `${label}, SQLite`, service: false, baseline: true, spec: benchServerSpec(ctx.config, `${name}-sqlite`, 'durable-log-server.ts', sqliteEnv) },
-      { key: `${key}-postgres`, label: `${label}, PG`, service: false, baseline: true, spec: benchServerSpec(ctx.config, `${name}-pg`, 'durable-log-server.ts', postgresEnv) },
-    );
+  for (const key of ['log', 'logIndexed'] as const) {
+    const label = key === 'logIndexed' ? 'durable log + read indexes' : 'durable log';
+    const urls = { sqlite: `sqlite:${path.join(ctx.tmpDir, `${key}.db`)}`, postgres: await ctx.databases.create(key.toLowerCase()) };
+    for (const engine of ['sqlite', 'postgres'] as const) {
+      const env = { DATABASE_URL: urls[engine], INDEX_BEHIND: key === 'logIndexed' ? '1' : '0' };
+      const spec = benchServerSpec(ctx.config, `${key}-${engine}`, 'durable-log-server.ts', env);
+      targets.push({ key: `${key}-${engine}`, label: `${label}, ${engine === 'sqlite' ? 'SQLite' : 'PG'}`, service: false, baseline: true, spec });
+    }
   }
   return targets;
 }

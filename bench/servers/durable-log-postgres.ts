@@ -3,7 +3,8 @@
 // fsync between; with indexBehind, one connection moves the log's rows into the indexed
 // table in bulk, as they arrive.
 import pg from 'pg';
-import { INDEX_BATCH, IndexBacklog, READ_INDEXES, type DurableLog, type LogRow } from './durable-log.js';
+import type { NewEvent } from '../../src/storage/types.js';
+import { INDEX_BATCH, IndexBacklog, READ_INDEXES, toLogRow, type DurableLog } from './durable-log.js';
 
 const MOVE = `WITH moved AS (
     DELETE FROM log WHERE id IN (SELECT id FROM log ORDER BY id LIMIT ${INDEX_BATCH}) RETURNING *)
@@ -13,7 +14,7 @@ const MOVE = `WITH moved AS (
 const APPENDS_IN_FLIGHT = 4;
 
 export class PostgresLog implements DurableLog {
-  readonly maxInFlight = APPENDS_IN_FLIGHT;
+  readonly writeConcurrency = APPENDS_IN_FLIGHT;
   private readonly backlog = new IndexBacklog();
   private moving: Promise<void> | null = null;
   private appendedSinceMove = false;
@@ -35,8 +36,9 @@ export class PostgresLog implements DurableLog {
     return new PostgresLog(pool, indexBehind);
   }
 
-  async append(rows: LogRow[]): Promise<void> {
-    if (this.indexBehind) await this.backlog.reserve(rows.length);
+  async insertEvents(events: readonly NewEvent[]): Promise<void> {
+    if (this.indexBehind) await this.backlog.reserve(events.length);
+    const rows = events.map(toLogRow);
     const columns = [0, 1, 2, 3].map((i) => rows.map((row) => row[i]));
     try {
       await this.pool.query('INSERT INTO log (session_token, event_type, event_data, student_email) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[])', columns);

@@ -2,7 +2,8 @@
 // indexBehind, a second thread copies it into `<file>.indexed` (durable-log-threads.ts).
 import { Worker } from 'node:worker_threads';
 import { workerModule } from '../../src/worker-module.js';
-import { IndexBacklog, type DurableLog, type LogRow } from './durable-log.js';
+import type { NewEvent } from '../../src/storage/types.js';
+import { IndexBacklog, toLogRow, type DurableLog } from './durable-log.js';
 
 /** What the indexer thread says after each copy. */
 export interface IndexProgress {
@@ -13,7 +14,7 @@ export interface IndexProgress {
 
 export class SqliteLog implements DurableLog {
   /** One group commits while the next waits in the worker, as in the service's writer. */
-  readonly maxInFlight = 2;
+  readonly writeConcurrency = 2;
   private readonly appender: Worker;
   private readonly indexer: Worker | null;
   private readonly backlog = new IndexBacklog();
@@ -43,12 +44,12 @@ export class SqliteLog implements DurableLog {
     });
   }
 
-  async append(rows: LogRow[]): Promise<void> {
-    if (this.indexer !== null) await this.backlog.reserve(rows.length);
+  async insertEvents(events: readonly NewEvent[]): Promise<void> {
+    if (this.indexer !== null) await this.backlog.reserve(events.length);
     const group = this.nextGroup++;
     return new Promise((resolve) => {
       this.pending.set(group, resolve);
-      this.appender.postMessage({ group, rows });
+      this.appender.postMessage({ group, rows: events.map(toLogRow) });
     });
   }
 

@@ -1,13 +1,14 @@
 // The durable-log baseline's storage (see durable-log-server.ts), one per engine.
+import type { GroupWriter } from '../../src/ingest/group-commit.js';
+import type { NewEvent } from '../../src/storage/types.js';
 
 /** session_token, event_type, event_data (JSON), student_email. */
 export type LogRow = [string, string, string, string | null];
 
-export interface DurableLog {
-  /** Groups worth committing at once. */
-  readonly maxInFlight: number;
-  /** Resolves once the rows are committed durably. */
-  append(rows: LogRow[]): Promise<void>;
+export const toLogRow = (event: NewEvent): LogRow => [event.sessionToken, event.eventType, JSON.stringify(event.eventData), event.studentEmail ?? null];
+
+/** Written to by the service's own GroupCommitter: insertEvents resolves once the group is durable. */
+export interface DurableLog extends GroupWriter {
   close(): Promise<void>;
 }
 

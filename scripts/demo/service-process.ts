@@ -34,8 +34,12 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     if (!(await isFree(port))) continue;
     const service = spawnService(port, options);
     options.onSpawn?.(service);
-    const outcome = await waitHealthy(service);
-    if (outcome === 'healthy') return service;
+    const outcome = await waitUntilReady(`${service.baseUrl}/healthz`, service, HEALTH_TIMEOUT_MS);
+    if (outcome === 'ready') return service;
+    if (outcome === 'timeout') {
+      await service.stop();
+      throw new Error(`${service.baseUrl}/healthz did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s:\n${service.recentOutput()}`);
+    }
     // Someone took the port between our check and the child's listen: try the next one.
     if (/EADDRINUSE/.test(service.recentOutput())) continue;
     throw new Error(describeFailure(service, outcome));
@@ -57,15 +61,6 @@ function spawnService(port: number, options: ServiceOptions): RunningService {
   };
   const server = spawnChildServer({ args: [SERVER_SCRIPT], cwd: REPO_ROOT, env, onLine: options.onOutput });
   return Object.assign(server, { baseUrl: `http://127.0.0.1:${port}`, port });
-}
-
-/** 'healthy' once /healthz answers 200; how the child ended if it exits first. */
-async function waitHealthy(service: RunningService): Promise<'healthy' | ChildExit> {
-  const outcome = await waitUntilReady(`${service.baseUrl}/healthz`, service, HEALTH_TIMEOUT_MS);
-  if (outcome === 'ready') return 'healthy';
-  if (outcome !== 'timeout') return outcome;
-  await service.stop();
-  throw new Error(`${service.baseUrl}/healthz did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s:\n${service.recentOutput()}`);
 }
 
 /** Whether nothing listens on the port on loopback. */

@@ -20,6 +20,8 @@ export interface StudentRun {
 
 const OPENAI_KEY_ERROR = 'Incorrect API key provided: sk-proj-****abcd';
 const TWILIO_DEPLOY_ERROR = 'Twilio account not authorized for Functions';
+/** The error the stuck students of the demo keep hitting (the README's screenshots show it). */
+export const TWILIO_DEPLOY_ERROR_TYPE = 'twilio_function_deploy_failed';
 const HELP_MESSAGE = "My agent doesn't answer the test call";
 const MARKUP_INPUT = '<img src=x onerror=alert(1)>';
 
@@ -166,7 +168,7 @@ function failDeploy(run: StudentRun, attempt: number): void {
   const { endpoint, method, details } = deployVoiceFunction(run.random);
   run.page.stateChange('deployStatus', attempt === 1 ? 'idle' : 'failed', 'deploying');
   run.page.apiCall(endpoint, method, 403, { ...details, durationMs: run.random.int(400, 1200), attempt });
-  run.page.error('twilio_function_deploy_failed', TWILIO_DEPLOY_ERROR, 403, { ...details, attempt });
+  run.page.error(TWILIO_DEPLOY_ERROR_TYPE, TWILIO_DEPLOY_ERROR, 403, { ...details, attempt });
   run.page.stateChange('deployStatus', 'deploying', 'failed');
 }
 

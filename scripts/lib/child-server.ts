@@ -21,7 +21,6 @@ export interface ChildServerOptions {
 }
 
 export interface ChildServer {
-  readonly child: ChildProcess;
   readonly pid: number | undefined;
   /** Resolves when the process exits, however it ends. */
   readonly exited: Promise<ChildExit>;
@@ -40,7 +39,6 @@ export function spawnChildServer(options: ChildServerOptions): ChildServer {
   const exited = new Promise<ChildExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const hasExited = () => child.exitCode !== null || child.signalCode !== null;
   return {
-    child,
     pid: child.pid,
     exited,
     hasExited,

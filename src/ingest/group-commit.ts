@@ -1,6 +1,9 @@
 import { ServiceUnavailableError } from '../errors.js';
 import { StoreUnavailableError, type EventStore, type NewEvent } from '../storage/types.js';
 
+/** What the committer needs of a store: its group write, and how many of them may run at once. */
+export type GroupWriter = Pick<EventStore, 'insertEvents' | 'writeConcurrency'>;
+
 export interface GroupCommitOptions {
   /** Events per transaction; a request larger than this still commits whole. */
   maxGroupEvents: number;
@@ -23,7 +26,7 @@ export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = {
 };
 
 /** The defaults, with as many groups in flight as the store can use. */
-export function groupCommitFor(store: EventStore): GroupCommitOptions {
+export function groupCommitFor(store: GroupWriter): GroupCommitOptions {
   return { ...DEFAULT_GROUP_COMMIT, maxInFlight: store.writeConcurrency };
 }
 
@@ -56,7 +59,7 @@ export class GroupCommitter {
   private idle: { promise: Promise<void>; resolve: () => void } | null = null;
 
   constructor(
-    private readonly store: EventStore,
+    private readonly store: GroupWriter,
     private readonly options: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
   ) {}
 

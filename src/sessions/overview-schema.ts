@@ -64,3 +64,4 @@ export const OverviewResponse = Type.Object({
   sessions: Type.Array(SessionSummary, { description: 'Who needs help first: asked for help, stuck, erroring, idle, on track; then longest on their step.' }),
   activeSessions: Type.Integer({ description: 'Sessions active in the window: more than the sessions listed when `limit` cut the list (the least recently active are left out).' }),
 });
+export type OverviewResponse = Static<typeof OverviewResponse>;

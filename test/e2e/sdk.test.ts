@@ -156,6 +156,23 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
     }
   });
 
+  it('waits as long as a busy service asks, however many events pile up meanwhile', async () => {
+    const endpoint = `${site.origin}/busy/session-log`;
+    const page = await openPage('/backoff.html', `data-session-log data-endpoint="${endpoint}"`);
+    const logBurst = (from: number) =>
+      page.evaluate((start) => {
+        for (let i = start; i < start + 60; i++) (globalThis as unknown as SdkWindow).logAction('busy_click', { i });
+      }, from);
+    await logBurst(0);
+    for (let waited = 0; site.posts('/busy/session-log') === 0 && waited < 5000; waited += 50) await sleep(50);
+    await sleep(300);
+    await logBurst(60);
+    await sleep(500);
+    // One batch was refused with Retry-After: 30; the next burst waits for it, as it did.
+    assert.equal(site.posts('/busy/session-log'), 1);
+    await page.close();
+  });
+
   it('scrubs secrets before they leave the browser', async () => {
     const page = await openPage('/secrets.html', 'data-session-log');
     const bodiesBefore = app.ingestBodies().length;
@@ -326,6 +343,7 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
     const page = await openPage('/moved-endpoint.html', 'data-session-log', `<script src="${app.url}/sdk-capture.js" data-fetch></script>`);
     const moved = `${app.url.replace('127.0.0.1', 'localhost')}/api/session-log`;
     const postsBefore = app.ingestRequests();
+    const hostsBefore = app.ingestHosts().length;
     await page.evaluate(async (endpoint) => {
       const w = globalThis as unknown as SdkWindow & { sessionLog: { init(options: { endpoint: string }): void } };
       w.sessionLog.init({ endpoint });
@@ -336,6 +354,8 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
     const events = await eventsOf(await tokenOf(page), 1);
     assert.deepEqual(events.map((e) => e.event_type), ['action']);
     assert.equal(app.ingestRequests() - postsBefore, 1);
+    // And it went to the endpoint init() gave, not to the first one.
+    assert.deepEqual(app.ingestHosts().slice(hostsBefore), [new URL(moved).host]);
     await page.close();
   });
 

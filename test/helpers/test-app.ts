@@ -15,6 +15,8 @@ export interface RunningApp {
   post(body: unknown, headers?: Record<string, string>): Promise<Response>;
   /** How many POST requests the ingest route has received so far. */
   ingestRequests(): number;
+  /** The Host header of each of those requests, in order: where the sender sent it. */
+  ingestHosts(): string[];
   /** The bodies of those requests that passed validation, as JSON text: what left the sender. */
   ingestBodies(): string[];
   /** The statuses the ingest route answered, in order. */
@@ -30,11 +32,11 @@ export async function startApp(
 ): Promise<RunningApp> {
   const store = options.store ?? (await database.openStore());
   const app = await buildApp({ store, adminToken: ADMIN_TOKEN, corsOrigins: '*', ...options });
-  let ingestRequests = 0;
+  const ingestHosts: string[] = [];
   const ingestBodies: string[] = [];
   const isIngest = (request: FastifyRequest) => request.method === 'POST' && request.url === '/api/session-log';
   app.addHook('onRequest', async (request) => {
-    if (isIngest(request)) ingestRequests += 1;
+    if (isIngest(request)) ingestHosts.push(request.headers.host ?? '');
   });
   app.addHook('preHandler', async (request) => {
     if (isIngest(request)) ingestBodies.push(JSON.stringify(request.body));
@@ -54,7 +56,8 @@ export async function startApp(
         headers: { 'content-type': 'application/json', ...headers },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
-    ingestRequests: () => ingestRequests,
+    ingestRequests: () => ingestHosts.length,
+    ingestHosts: () => [...ingestHosts],
     ingestBodies: () => [...ingestBodies],
     ingestStatuses: () => [...ingestStatuses],
     get: (query, headers = {}) =>
@@ -100,4 +103,9 @@ export async function signIn(baseUrl: string, token = ADMIN_TOKEN, headers: Reco
     body: JSON.stringify({ token }),
   });
   return { response, cookie: (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
+}
+
+/** Signs the dashboard session `cookie` out. */
+export function signOut(baseUrl: string, cookie: string): Promise<Response> {
+  return fetch(`${baseUrl}/api/auth/session`, { method: 'DELETE', headers: { cookie } });
 }

@@ -5,7 +5,7 @@ import { signerFactory } from '@fastify/cookie';
 import { cookieSecret, SESSION_COOKIE, sessionDigest } from '../../src/http/instructor-auth.js';
 import { cleanUpDatabases, ENGINES } from '../helpers/engines.js';
 import type { TcpProxy } from '../helpers/tcp-proxy.js';
-import { ADMIN_TOKEN, signIn, startApp, startAppBehindProxy, type RunningApp } from '../helpers/test-app.js';
+import { ADMIN_TOKEN, signIn, signOut, startApp, startAppBehindProxy, type RunningApp } from '../helpers/test-app.js';
 
 const [sqlite, postgres] = ENGINES;
 
@@ -80,24 +80,27 @@ await describe('instructor session cookie', () => {
   it('signs out: clears the cookie, and ends the session for a copy of it too', async () => {
     const { cookie } = await signIn(app.url);
     assert.equal((await read('/api/sessions', cookie)).status, 200);
-    const response = await fetch(`${app.url}/api/auth/session`, { method: 'DELETE', headers: { cookie } });
+    const response = await signOut(app.url, cookie);
     assert.equal(response.status, 200);
     assert.match(response.headers.get('set-cookie') ?? '', new RegExp(`^${SESSION_COOKIE}=;.*Expires=Thu, 01 Jan 1970`));
     assert.equal((await read('/api/sessions', cookie)).status, 401);
   });
 });
 
+// One database, two instances: `other` reaches it through a proxy that the last test stops.
 await describe('instructor sessions across instances sharing PostgreSQL', { skip: (await postgres!.available()) ? false : 'postgres unreachable' }, () => {
   let one: RunningApp;
   let other: RunningApp;
+  let proxy: TcpProxy;
   before(async () => {
     const database = await postgres!.createDatabase();
     one = await startApp(database);
-    other = await startApp(database);
+    ({ app: other, proxy } = await startAppBehindProxy(database));
   });
   after(async () => {
     await one?.close();
     await other?.close();
+    await proxy?.stop();
   });
   after(cleanUpDatabases);
 
@@ -105,29 +108,16 @@ await describe('instructor sessions across instances sharing PostgreSQL', { skip
     const { cookie } = await signIn(one.url);
     const status = async (app: RunningApp) => (await fetch(`${app.url}/api/sessions`, { headers: { cookie } })).status;
     assert.deepEqual([await status(one), await status(other)], [200, 200]);
-    assert.equal((await fetch(`${other.url}/api/auth/session`, { method: 'DELETE', headers: { cookie } })).status, 200);
+    assert.equal((await signOut(other.url, cookie)).status, 200);
     assert.deepEqual([await status(one), await status(other)], [401, 401]);
   });
-});
 
-await describe('signing out while the database is down', { skip: (await postgres!.available()) ? false : 'postgres unreachable' }, () => {
-  let proxy: TcpProxy;
-  let app: RunningApp;
-  before(async () => {
-    ({ app, proxy } = await startAppBehindProxy(await postgres!.createDatabase()));
-  });
-  after(async () => {
-    await app?.close();
-    await proxy?.stop();
-  });
-  after(cleanUpDatabases);
-
-  it('still clears the cookie, and says with a 503 that the session could not be ended everywhere', async () => {
-    const { cookie } = await signIn(app.url);
+  it('signing out while the database is down still clears the cookie, and says with a 503 that the session could not be ended everywhere', async () => {
+    const { cookie } = await signIn(other.url);
     await proxy.stop();
-    const signOut = await fetch(`${app.url}/api/auth/session`, { method: 'DELETE', headers: { cookie } });
-    assert.equal(signOut.status, 503);
-    assert.match(signOut.headers.get('set-cookie') ?? '', new RegExp(`^${SESSION_COOKIE}=;`));
-    assert.equal((await fetch(`${app.url}/api/sessions`, { headers: { cookie } })).status, 503);
+    const response = await signOut(other.url, cookie);
+    assert.equal(response.status, 503);
+    assert.match(response.headers.get('set-cookie') ?? '', new RegExp(`^${SESSION_COOKIE}=;`));
+    assert.equal((await fetch(`${other.url}/api/sessions`, { headers: { cookie } })).status, 503);
   });
 });

@@ -30,8 +30,10 @@ const HISTORY: Array<[string, string, Record<string, unknown>, number]> = [
   ['ws_b', 'help_request', { message: 'which number?' }, 2],
 ];
 
-function before004(migrations: Record<string, Migration>): Record<string, Migration> {
-  return Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '004'));
+/** Applies `migrations` up to `target` (all of them by default); Kysely's result, error included. */
+function migrate(db: Kysely<unknown>, migrations: Record<string, Migration>, target?: string) {
+  const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } });
+  return target === undefined ? migrator.migrateToLatest() : migrator.migrateTo(target);
 }
 
 await describeEachEngine('migration 004 on an existing class', (engine) => {
@@ -46,8 +48,7 @@ await describeEachEngine('migration 004 on an existing class', (engine) => {
         ? new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url }) })
         : new SqliteDialect({ database: new BetterSqlite3(database.url.slice('sqlite:'.length)) }),
     });
-    const migrations = before004(postgres ? postgresMigrations : sqliteMigrations);
-    const { error } = await new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } }).migrateToLatest();
+    const { error } = await migrate(db, postgres ? postgresMigrations : sqliteMigrations, '003_session_activity');
     if (error !== undefined) throw new Error('migrating to 003 failed', { cause: error });
     for (const [token, type, data, ago] of HISTORY) {
       await sql`INSERT INTO events (session_token, event_type, event_data, created_at) VALUES (${token}, ${type}, ${JSON.stringify(data)}, ${at(ago)})`.execute(db);
@@ -100,17 +101,17 @@ await describe('migration 004 on SQLite, cut short by a full disk', () => {
     const file = database.url.slice('sqlite:'.length);
     const raw = new BetterSqlite3(file);
     const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) });
-    const migrate = (migrations: Record<string, Migration>) => new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } }).migrateToLatest();
-    assert.equal((await migrate(before004(sqliteMigrations))).error, undefined);
+    assert.equal((await migrate(db, sqliteMigrations, '003_session_activity')).error, undefined);
     const insert = raw.prepare('INSERT INTO events (session_token, event_type, event_data, created_at) VALUES (?, ?, ?, ?)');
     raw.transaction(() => {
       for (let i = 0; i < 20_000; i++) insert.run(`ws_${i % 500}`, 'navigation', JSON.stringify({ to: i % 7 }), at(20_000 - i));
     })();
     raw.pragma(`max_page_count = ${Number(raw.pragma('page_count', { simple: true })) + 3}`);
-    const failed = await migrate(sqliteMigrations);
+    const failed = await migrate(db, sqliteMigrations);
     assert.match(String((failed.error as { code?: string } | undefined)?.code), /^SQLITE_FULL/);
     const columns = () => raw.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('session_activity')").all().map((c) => c.name);
     assert.deepEqual(columns(), ['session_token', 'first_seen', 'last_seen', 'event_count']);
+    assert.equal(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'step_stays'").get(), undefined);
     await db.destroy();
     const store = await database.openStore();
     await store.close();

@@ -6,9 +6,10 @@ import type { logApiCall, logError } from './api.js';
 import { captureErrors, captureFetch } from './autocapture.js';
 
 const tag = document.currentScript as HTMLScriptElement;
-// The spec's globals that sdk.js defines.
-const sdk = window as unknown as { logError?: typeof logError; logApiCall: typeof logApiCall };
-if (sdk.logError) {
+// sdk.js is there when its own `sessionLog` is (a page may have a logError of its own);
+// it defines the spec's functions as globals beside it.
+const sdk = window as unknown as { sessionLog?: object; logError: typeof logError; logApiCall: typeof logApiCall };
+if (sdk.sessionLog) {
   if (tag.dataset.errors !== undefined) captureErrors(sdk.logError);
   if (tag.dataset.fetch !== undefined) captureFetch(sdk.logApiCall);
 } else {

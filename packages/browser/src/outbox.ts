@@ -67,12 +67,13 @@ function persist(): void {
   }
 }
 
+/** A send in `delay` ms, unless one is due already (an empty queue makes it a no-op). */
 function schedule(delay: number): void {
-  if (!timer && queue.length) {
+  if (!timer) {
     timer = setTimeout(() => {
       timer = 0;
       void send();
-    }, Math.max(delay, retryAt - Date.now()));
+    }, delay);
   }
 }
 
@@ -88,6 +89,9 @@ function takeBatch(maxChars: number): OutgoingEvent[] {
 
 async function send(): Promise<void> {
   if (sending || !queue.length) return;
+  // In backoff, whatever asked for this send (flush() clears it first): wait it out.
+  const wait = retryAt - Date.now();
+  if (wait > 0) return schedule(wait);
   if (dropped) reportDrop(dropped);
   dropped = 0;
   persist();
@@ -103,7 +107,8 @@ async function send(): Promise<void> {
     const { status } = response;
     problem = response.ok ? '' : `HTTP ${status}`;
     // Worth retrying: the service is down or busy. Any other answer is final for this batch.
-    if (status > 499 || status === 408 || status === 429) retryAfter = Number(response.headers.get('retry-after')) * 1000 || 1;
+    // Retry-After in seconds; absent or a date, it is 0 or NaN and the backoff alone decides.
+    if (status > 499 || status === 408 || status === 429) retryAfter = +(response.headers.get('retry-after') as string) * 1000 || 1;
     // Refused: one bad event refuses its whole batch, so send the halves apart (no wait)
     // until the bad one is alone; that one is dropped, the others are stored.
     else if (!response.ok && batch[1]) {

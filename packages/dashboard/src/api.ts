@@ -1,9 +1,8 @@
 // The service's API as the dashboard uses it: same origin, the session cookie as credentials.
 import type { OverviewResponse } from '../../../src/sessions/overview-schema.js';
 import type { StoredEvent } from '../../../src/storage/types.js';
-import type { Static } from 'typebox';
 
-export type Overview = Static<typeof OverviewResponse>;
+export type Overview = OverviewResponse;
 export type SessionRow = Overview['sessions'][number];
 export type StepRow = Overview['steps'][number];
 export type { StoredEvent };

@@ -14,9 +14,12 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
     const api = new URLSearchParams();
     for (const field of FIELDS) {
       const value = query.get(field);
-      const time = field === 'since' || field === 'until' ? new Date(value ?? '') : null;
+      if (!value) continue;
       // A date that does not parse (a hand-edited URL) is left out rather than breaking the page.
-      if (value && (time === null || !Number.isNaN(time.getTime()))) api.set(field, time?.toISOString() ?? value);
+      if (field === 'since' || field === 'until') {
+        const time = instant(value);
+        if (time !== null) api.set(field, time.toISOString());
+      } else api.set(field, value);
     }
     for (const line of (query.get('filters') ?? '').split('\n')) {
       const match = /^\s*([A-Za-z_][\w.]*)\s*=\s*(.+?)\s*$/.exec(line);
@@ -51,8 +54,8 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
     for (const [key, value] of form) if (typeof value === 'string' && value.trim() !== '') next.set(key, value.trim());
     // Times go into the URL as instants, so that a colleague elsewhere gets the same range.
     for (const key of ['since', 'until']) {
-      const time = new Date(next.get(key) ?? '');
-      if (!Number.isNaN(time.getTime())) next.set(key, time.toISOString());
+      const time = instant(next.get(key));
+      if (time !== null) next.set(key, time.toISOString());
     }
     setQuery(next);
   };
@@ -105,8 +108,14 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
 }
 
 /** An instant from the URL as a datetime-local field shows it: this browser's local time. */
-function localInput(value: string | null): string {
+/** A time as the form or the URL gives it (an instant, or the browser's local time), or null if it does not parse. */
+function instant(value: string | null): Date | null {
   const time = new Date(value ?? '');
-  if (Number.isNaN(time.getTime())) return '';
+  return Number.isNaN(time.getTime()) ? null : time;
+}
+
+function localInput(value: string | null): string {
+  const time = instant(value);
+  if (time === null) return '';
   return new Date(time.getTime() - time.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
 }

@@ -1,5 +1,18 @@
 import { sql, type Kysely } from 'kysely';
 
+/** The transaction-level advisory lock every group insert takes, and migrations that must stop them. */
+export const WRITE_LOCK = 1582665748;
+
+/**
+ * For a migration that rewrites what the writers touch: no statement timeout (a backfill
+ * of a large table outlasts the pool's), and the writers' lock, so that writers on other
+ * instances wait until the migration has committed.
+ */
+export async function holdWriters(db: Kysely<unknown>): Promise<void> {
+  await sql`SET LOCAL statement_timeout = 0`.execute(db);
+  await sql`SELECT pg_advisory_xact_lock(${sql.lit(WRITE_LOCK)})`.execute(db);
+}
+
 /**
  * A group of events in one call (one round trip, one autocommit):
  *
@@ -27,7 +40,7 @@ export async function createInsertEventsFunction(db: Kysely<unknown>, { withSeq 
   LANGUAGE plpgsql VOLATILE AS $fn$
   #variable_conflict use_column
   BEGIN
-    PERFORM pg_advisory_xact_lock(1582665748);
+    PERFORM pg_advisory_xact_lock(${sql.lit(WRITE_LOCK)});
     RETURN QUERY
     WITH input AS MATERIALIZED (
       SELECT u.*

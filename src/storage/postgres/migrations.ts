@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
-import { createInsertEventsFunction } from './insert-events-function.js';
+import { createInsertEventsFunction, holdWriters } from './insert-events-function.js';
 
 /** PostgreSQL schema history. Same numbers as SQLite's; never edit a released entry. */
 export const postgresMigrations: Record<string, Migration> = {
@@ -42,10 +42,8 @@ export const postgresMigrations: Record<string, Migration> = {
   },
   '003_session_activity': {
     async up(db: Kysely<unknown>) {
-      // On a large table the backfill and the index take longer than the pool's statement
-      // timeout; and writers on other instances wait (their lock) until the trigger exists.
-      await sql`SET LOCAL statement_timeout = 0`.execute(db);
-      await sql`SELECT pg_advisory_xact_lock(1582665748)`.execute(db);
+      // Writers on other instances wait until the trigger exists.
+      await holdWriters(db);
       await sql`CREATE TABLE session_activity (
         session_token TEXT PRIMARY KEY,
         first_seen TIMESTAMPTZ NOT NULL,
@@ -74,8 +72,7 @@ export const postgresMigrations: Record<string, Migration> = {
   },
   '004_step_stays': {
     async up(db: Kysely<unknown>) {
-      await sql`SET LOCAL statement_timeout = 0`.execute(db);
-      await sql`SELECT pg_advisory_xact_lock(1582665748)`.execute(db);
+      await holdWriters(db);
       await sql`ALTER TABLE session_activity
         ADD COLUMN step TEXT, ADD COLUMN step_name TEXT, ADD COLUMN on_step_since TIMESTAMPTZ,
         ADD COLUMN step_event_id BIGINT, ADD COLUMN last_error_id BIGINT, ADD COLUMN last_help_id BIGINT`.execute(db);
@@ -87,7 +84,7 @@ export const postgresMigrations: Record<string, Migration> = {
         seconds DOUBLE PRECISION NOT NULL
       )`.execute(db);
       await sql`CREATE INDEX step_stays_arrived_idx ON step_stays (arrived_at)`.execute(db);
-      // The field \`key\` (else \`fallback\`'s when \`key\`'s is absent or null), as text if a
+      // The field `key` (else `fallback`'s when `key`'s is absent or null), as text if a
       // string or a number: a navigation's step and step name, as the SQLite writer reads them.
       await sql`CREATE FUNCTION session_log_json_text(document jsonb, key text, fallback text) RETURNS text
         LANGUAGE sql IMMUTABLE AS $fn$
@@ -149,9 +146,9 @@ export const postgresMigrations: Record<string, Migration> = {
 };
 
 /**
- * \`WITH … stays AS (…)\`: the stays that \`navigations\` (session_token, event_id,
- * created_at, event_data) begin, after each session's \`current\` stay if given (session_token,
- * event_id, created_at, step, step_name); \`left_at\` is null for a session's last one.
+ * `WITH … stays AS (…)`: the stays that `navigations` (session_token, event_id,
+ * created_at, event_data) begin, after each session's `current` stay if given (session_token,
+ * event_id, created_at, step, step_name); `left_at` is null for a session's last one.
  */
 function stays(navigations: RawBuilder<unknown>, current?: RawBuilder<unknown>) {
   return sql`WITH arrivals AS (

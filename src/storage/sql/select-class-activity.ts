@@ -1,3 +1,5 @@
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from './database.js';
 import type { ActiveSession, ClassActivity, ClassActivityQuery, EventFacts, StepStay } from '../types.js';
 import { asText } from '../../schemas/navigation-step.js';
 import type { SqlEngine } from './sql-engine.js';
@@ -62,9 +64,12 @@ function activeSessions(engine: SqlEngine, query: ClassActivityQuery) {
     .leftJoin('sessions as s', 's.session_token', 'sa.session_token')
     .leftJoin('students as st', 'st.student_id', 's.student_id')
     .where('sa.last_seen', '>=', engine.encodeTime(query.activeSince))
-    // A deleted student's sessions keep their activity row, but no events.
-    .where((eb) => eb.exists(eb.selectFrom('events as e').select('e.event_id').whereRef('e.session_token', '=', 'sa.session_token')));
+    .where(hasEvents);
 }
+
+/** A deleted student's sessions keep their activity row, but no events. */
+const hasEvents = (eb: ExpressionBuilder<Database & { sa: Database['session_activity'] }, 'sa'>) =>
+  eb.exists(eb.selectFrom('events as e').select('e.event_id').whereRef('e.session_token', '=', 'sa.session_token'));
 
 async function countActiveSessions(engine: SqlEngine, query: ClassActivityQuery): Promise<number> {
   const row = await activeSessions(engine, query)
@@ -86,7 +91,7 @@ async function withoutDeletedSessions(engine: SqlEngine, stays: StepStay[], know
     .selectFrom('session_activity as sa')
     .select('sa.session_token')
     .where('sa.session_token', 'in', unknown)
-    .where((eb) => eb.exists(eb.selectFrom('events as e').select('e.event_id').whereRef('e.session_token', '=', 'sa.session_token')))
+    .where(hasEvents)
     .execute();
   const kept = new Set([...known, ...present.map((row) => row.session_token)]);
   return stays.filter((stay) => kept.has(stay.sessionToken));
