@@ -15,7 +15,6 @@ export interface DurableLog extends GroupWriter {
 /** The indexes of the service's events table, which its reads need. */
 export const READ_INDEXES = [
   '(session_token, event_id)',
-  '(session_token, event_type, event_id)',
   '(student_id, event_id)',
   '(event_type, event_id)',
   '(created_at)',

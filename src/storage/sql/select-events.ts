@@ -1,4 +1,4 @@
-import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { EventQuery, StoredEvent } from '../types.js';
 import type { Database } from './database.js';
 import { dataFilter } from './data-filter.js';
@@ -49,7 +49,7 @@ function conditions(engine: SqlEngine, query: EventQuery, eb: EventsScope): Arra
     const studentId = eb.selectFrom('students').select('student_id').where('email', '=', query.studentEmail);
     where.push(eb('e.student_id', '=', studentId));
   }
-  if (query.eventType !== undefined) where.push(eb('e.event_type', '=', query.eventType));
+  if (query.eventType !== undefined) where.push(eb(eventTypeTerm(query, eb), '=', query.eventType));
   if (query.since !== undefined) where.push(eb('e.created_at', '>=', engine.encodeTime(query.since)));
   if (query.until !== undefined) where.push(eb('e.created_at', '<', engine.encodeTime(query.until)));
   if (query.afterEventId !== undefined) {
@@ -57,4 +57,14 @@ function conditions(engine: SqlEngine, query: EventQuery, eb: EventsScope): Arra
   }
   for (const filter of query.dataFilters) where.push(dataFilter(engine, filter));
   return where;
+}
+
+/**
+ * Within one session the session's index is the one to read: bounded by the session's
+ * size. Without statistics SQLite may pick (event_type, event_id) instead, which grows
+ * with the table (18 ms at 200 k events against 0.1 ms), so the type is then compared as
+ * an expression that no index covers.
+ */
+function eventTypeTerm(query: EventQuery, eb: EventsScope) {
+  return query.sessionToken === undefined ? eb.ref('e.event_type') : sql<string>`${eb.ref('e.event_type')} || ''`;
 }
