@@ -14,7 +14,7 @@ const sqliteEngine = ENGINES.find((engine) => engine.name === 'sqlite');
 
 describe('SQLite read plans', () => {
   let engine: SqlEngine;
-  let raw: BetterSqlite3.Database;
+  let raw: BetterSqlite3.Database | undefined;
 
   before(async () => {
     const database = await sqliteEngine!.createDatabase();
@@ -26,7 +26,7 @@ describe('SQLite read plans', () => {
   });
 
   after(async () => {
-    raw.close();
+    raw?.close();
     await engine.close();
     await cleanUpDatabases();
   });
@@ -34,18 +34,24 @@ describe('SQLite read plans', () => {
   /** The indexes SQLite's plan for this GET reads events through. */
   function eventIndexes(query: Partial<EventQuery>): string[] {
     const compiled = selectEvents(engine, { dataFilters: [], order: 'desc', limit: 101, ...query }).compile();
-    const plan = raw.prepare(`EXPLAIN QUERY PLAN ${compiled.sql}`).all(...compiled.parameters) as Array<{ detail: string }>;
+    const plan = raw!.prepare(`EXPLAIN QUERY PLAN ${compiled.sql}`).all(...compiled.parameters) as Array<{ detail: string }>;
     return plan.flatMap(({ detail }) => /^SEARCH e USING (?:COVERING )?INDEX (\w+)/.exec(detail)?.[1] ?? []);
   }
 
-  it('reads one session through its own index, whatever else the query names', () => {
-    assert.deepEqual(eventIndexes({ sessionToken: 'ws_1' }), ['events_session_idx']);
-    assert.deepEqual(eventIndexes({ sessionToken: 'ws_1', eventType: 'error' }), ['events_session_idx']);
-    assert.deepEqual(eventIndexes({ sessionToken: 'ws_1', eventType: 'error', since: new Date('2026-01-01') }), ['events_session_idx']);
+  it('reads one session through its own index, whatever type, times or position the query adds', () => {
+    const session = { sessionToken: 'ws_1' };
+    assert.deepEqual(eventIndexes(session), ['events_session_idx']);
+    assert.deepEqual(eventIndexes({ ...session, eventType: 'error' }), ['events_session_idx']);
+    assert.deepEqual(eventIndexes({ ...session, eventType: 'error', since: new Date('2026-01-01'), until: new Date('2026-02-01') }), ['events_session_idx']);
+    assert.deepEqual(eventIndexes({ ...session, eventType: 'error', afterEventId: 500, order: 'asc' }), ['events_session_idx']);
   });
 
-  it('reads one event type, or one student, through theirs', () => {
-    assert.deepEqual(eventIndexes({ eventType: 'error' }), ['events_type_idx']);
+  it('reads one student through theirs, with or without a session: bounded by the student', () => {
     assert.deepEqual(eventIndexes({ studentEmail: 'ada@example.com' }), ['events_student_idx']);
+    assert.deepEqual(eventIndexes({ studentEmail: 'ada@example.com', sessionToken: 'ws_1', eventType: 'error' }), ['events_student_idx']);
+  });
+
+  it('reads one event type across the class through the type index', () => {
+    assert.deepEqual(eventIndexes({ eventType: 'error' }), ['events_type_idx']);
   });
 });

@@ -63,7 +63,7 @@ function conditions(engine: SqlEngine, query: EventQuery, eb: EventsScope): Arra
  * Within one session the session's index is the one to read: bounded by the session's
  * size. Without statistics SQLite may pick (event_type, event_id) instead, which grows
  * with the table (18 ms at 200 k events against 0.1 ms), so the type is then compared as
- * an expression that no index covers.
+ * an expression that no index covers (on both engines: the same rows, one plan).
  */
 function eventTypeTerm(query: EventQuery, eb: EventsScope) {
   return query.sessionToken === undefined ? eb.ref('e.event_type') : sql<string>`${eb.ref('e.event_type')} || ''`;
