@@ -61,7 +61,7 @@ function toErrorReply(error: FastifyError): ErrorReply {
 
 /** The first schema violation, named by where it is: "body/eventType must be string". */
 function validationMessage(error: FastifyError): string {
-  const first = error.validation?.[0];
+  const first = firstViolation(error.validation ?? []);
   if (first === undefined) return error.message;
   const where = `${error.validationContext ?? 'request'}${first.instancePath}`;
   const explained = (first as { parentSchema?: { [ERROR_HINT]?: string } }).parentSchema?.[ERROR_HINT];
@@ -69,4 +69,16 @@ function validationMessage(error: FastifyError): string {
   const extra = first.params as { additionalProperty?: string };
   const detail = extra.additionalProperty === undefined ? '' : `: ${extra.additionalProperty}`;
   return `${where} ${first.message ?? 'is invalid'}${detail}`;
+}
+
+type Violation = NonNullable<FastifyError['validation']>[number];
+
+/**
+ * A value of one of a union's kinds (a text, or a list of them) fails the other kinds on
+ * its type: what to name is its failure within the kind it is.
+ */
+function firstViolation(violations: readonly Violation[]): Violation | undefined {
+  const unions = new Set(violations.filter((v) => v.keyword === 'anyOf').map((v) => v.instancePath));
+  const wrongKind = (v: Violation) => v.keyword === 'anyOf' || (v.keyword === 'type' && unions.has(v.instancePath));
+  return violations.find((v) => !wrongKind(v)) ?? violations[0];
 }

@@ -42,7 +42,7 @@ function typedValue(text: string): JsonScalar {
   if (text === 'true') return true;
   if (text === 'false') return false;
   if (text === 'null') return null;
-  if (/^".*"$/.test(text)) {
+  if (/^"[\s\S]*"$/.test(text)) {
     try {
       return JSON.parse(text) as string;
     } catch {

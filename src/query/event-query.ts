@@ -20,12 +20,20 @@ export function toEventQuery(qs: EventQueryString): EventQuery {
   };
 }
 
-/** The schema's date-time format admits what Date cannot represent, such as a leap second. */
+/** What stored times span: SQLite compares them as text, which only sorts within these years. */
+const FIRST_INSTANT = Date.parse('0000-01-01T00:00:00.000Z');
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * A bound in whole milliseconds, as times are stored. Both bounds round up: `since`
+ * 10.4379 keeps out an event of 10.437, and `until` 10.4379 keeps it in. Instants past
+ * the years stored times span mean the same as those years' ends.
+ */
 function instant(name: string, text: string | undefined): Date | undefined {
   if (text === undefined) return undefined;
-  const time = new Date(text);
-  if (Number.isNaN(time.getTime())) {
-    throw new BadRequestError('invalid_request', `querystring/${name} is not a representable instant`);
-  }
-  return time;
+  const time = new Date(text).getTime();
+  // The schema's date-time format admits what Date cannot represent, such as a leap second.
+  if (Number.isNaN(time)) throw new BadRequestError('invalid_request', `querystring/${name} is not a representable instant`);
+  const submillisecond = /\.\d{3}\d*[1-9]/.test(text) ? 1 : 0;
+  return new Date(Math.min(Math.max(time + submillisecond, FIRST_INSTANT), LAST_INSTANT));
 }

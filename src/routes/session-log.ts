@@ -20,7 +20,7 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 413: ErrorResponse, 415
 
 const FILTER_HELP =
   'Filter on event_data fields with `data.<field>=[op:]value`, e.g. `data.status=gte:400` or ' +
-  '`data.errorType=openai_validation_failed`; nested fields as `data.error.code`; repeat a parameter for a range ' +
+  '`data.errorType=openai_validation_failed`; nested fields as `data.error.code`; repeat a parameter (up to 4 times) for a range ' +
   '(`data.status=gte:400&data.status=lt:500`). Operators: eq (default), ne, gt, gte, lt, lte.';
 
 /** The spec's endpoint: POST logs events (public), GET reads them (instructors only). */

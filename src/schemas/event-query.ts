@@ -15,7 +15,8 @@ const FilterValue = Type.Intersect(
   [
     PlainText(0, 500, ''),
     Type.String({
-      pattern: `^((gt|gte|lt|lte):${JSON_NUMBER}|(eq|ne):.*|(?!(eq|ne|gt|gte|lt|lte):).*)$`,
+      // [\s\S], not `.`: a value may hold U+2028 or U+2029, which `.` does not match.
+      pattern: `^((gt|gte|lt|lte):${JSON_NUMBER}|(eq|ne):[\\s\\S]*|(?!(eq|ne|gt|gte|lt|lte):)[\\s\\S]*)$`,
       [ERROR_HINT]: 'must be [op:]value with op one of eq, ne, gt, gte, lt, lte; gt, gte, lt and lte take a number',
     }),
   ],
@@ -54,7 +55,7 @@ export const EventQueryString = Type.Object(
   {
     additionalProperties: false,
     maxProperties: 32,
-    patternProperties: { [DATA_FILTER_KEY]: Type.Union([FilterValue, Type.Array(FilterValue, { minItems: 1, maxItems: 4 })]) },
+    patternProperties: { [DATA_FILTER_KEY]: Type.Union([FilterValue, Type.Array(FilterValue, { minItems: 1, maxItems: 4, [ERROR_HINT]: 'takes at most 4 conditions' })]) },
   },
 );
 /** The typed part of the query string; `data.*` filters are read by parseDataFilters. */

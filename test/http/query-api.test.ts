@@ -73,6 +73,37 @@ await describeEachEngine('query API', (engine) => {
     assert.equal(none.count, 0);
   });
 
+  it('reads a bound past year 9999 or before year 0 as far away, not as text', async () => {
+    const count = async (qs: string) => (await readPage(await app.get(`sessionToken=ws_odd&limit=100&${qs}`))).count;
+    const all = await count('');
+    assert.equal(await count(`since=${encodeURIComponent('9999-12-31T23:00:00-05:00')}`), 0);
+    assert.equal(await count(`until=${encodeURIComponent('9999-12-31T23:00:00-05:00')}`), all);
+    assert.equal(await count(`since=${encodeURIComponent('0000-01-01T00:00:00+01:00')}`), all);
+    assert.equal(await count(`until=${encodeURIComponent('0000-01-01T00:00:00+01:00')}`), 0);
+  });
+
+  it('compares time bounds finer than a millisecond as they are written', async () => {
+    const newest = (await readPage(await app.get('limit=1'))).events[0];
+    assert.ok(newest !== undefined);
+    const justAfter = newest.created_at.replace(/Z$/, '0001Z');
+    const since = await readPage(await app.get(`since=${encodeURIComponent(justAfter)}`));
+    assert.ok(!since.events.some((e) => e.event_id === newest.event_id), `since ${justAfter} keeps out ${newest.created_at}`);
+    const until = await readPage(await app.get(`until=${encodeURIComponent(justAfter)}&limit=1`));
+    assert.equal(until.events[0]?.event_id, newest.event_id, `until ${justAfter} keeps in ${newest.created_at}`);
+  });
+
+  it('filters on text holding a line or paragraph separator', async () => {
+    await app.post({ sessionToken: 'ws_separators', eventType: 'note', eventData: { text: 'line\u2028paragraph\u2029end' } });
+    const page = await readPage(await app.get(`data.text=${encodeURIComponent('line\u2028paragraph\u2029end')}`));
+    assert.deepEqual(page.events.map((e) => e.session_token), ['ws_separators']);
+  });
+
+  it('says what is wrong with one of several conditions on a field', async () => {
+    const message = async (qs: string) => ((await (await app.get(qs)).json()) as { error: { message: string } }).error.message;
+    assert.equal(await message('data.n=gt:1&data.n=gt:x'), 'querystring/data.n/1 must be [op:]value with op one of eq, ne, gt, gte, lt, lte; gt, gte, lt and lte take a number');
+    assert.equal(await message('data.n=gt:1&data.n=gt:2&data.n=gt:3&data.n=gt:4&data.n=gt:5'), 'querystring/data.n takes at most 4 conditions');
+  });
+
   const BAD_QUERIES: Array<[string, string]> = [
     ['limit=0', 'limit'],
     ['limit=1001', 'limit'],

@@ -183,6 +183,15 @@ await describeEachEngine('GET /api/sessions', (engine) => {
     assert.ok(Date.parse(String(since)) > Date.parse(String(arrived[1])));
   });
 
+  it('names a step given as a number the same on both engines, however large or small', async () => {
+    await app.post({ sessionToken: 'ws_huge_step', eventType: 'navigation', eventData: { currentStep: 1e21 } });
+    await app.post({ sessionToken: 'ws_tiny_step', eventType: 'navigation', eventData: { to: -1.5e-7 } });
+    const body = (await (await get('')).json()) as { sessions: Array<{ sessionToken: string; currentStep: string }> };
+    const stepOf = (token: string) => body.sessions.find((s) => s.sessionToken === token)?.currentStep;
+    assert.equal(stepOf('ws_huge_step'), '1000000000000000000000');
+    assert.equal(stepOf('ws_tiny_step'), '-0.00000015');
+  });
+
   it('counts a session’s events as stored: a retried event once', async () => {
     const event = { sessionToken: 'ws_count', eventType: 'action', eventData: {}, eventId: '0190b6a4-3c1e-7d3a-9f2b-1a2b3c4d5e6f' };
     await app.post({ events: [event, { ...event, eventId: undefined }] });

@@ -127,7 +127,9 @@ async function firstEventAt(engine: SqlEngine, time: Date): Promise<number> {
     .selectFrom('events')
     .select('event_id')
     .where('created_at', '>=', engine.encodeTime(time))
+    // Several events can share a millisecond: the lowest id among them, not any.
     .orderBy('created_at', 'asc')
+    .orderBy('event_id', 'asc')
     .limit(1)
     .executeTakeFirst();
   return row === undefined ? Number.MAX_SAFE_INTEGER : engine.decodeId(row.event_id);
