@@ -1,7 +1,7 @@
 import type { ActiveSession, ClassActivity, EventStore, StepStay } from '../storage/types.js';
 import { sessionStatus, STATUSES, type StatusRules } from './status-rules.js';
 import type { SessionSummary, StepSummary } from './overview-schema.js';
-import { medianSecondsPerStep, type StepKey } from './step-durations.js';
+import { stepMedian, stepTimes, type StepKey, type StepTimes } from './step-durations.js';
 
 export interface ClassOverview {
   generatedAt: string;
@@ -30,15 +30,15 @@ export async function classOverview(store: EventStore, request: OverviewRequest)
 }
 
 function summarize(activity: ClassActivity, rules: StatusRules, now: Date): ClassOverview {
-  const medians = medianSecondsPerStep(activity.stays);
-  const sessions = activity.sessions.map((session) => summarizeSession(session, medians, rules, now));
+  const times = stepTimes(activity.stays);
+  const sessions = activity.sessions.map((session) => summarizeSession(session, times, rules, now));
   sessions.sort((a, b) => STATUSES.indexOf(a.status) - STATUSES.indexOf(b.status) || b.secondsOnStep - a.secondsOnStep);
-  return { generatedAt: now.toISOString(), rules, sessions, steps: stepSummaries(sessions, medians, activity.stays), activeSessions: activity.activeSessions };
+  return { generatedAt: now.toISOString(), rules, sessions, steps: stepSummaries(sessions, times, activity.stays), activeSessions: activity.activeSessions };
 }
 
 function summarizeSession(
   session: ActiveSession,
-  medians: ReturnType<typeof medianSecondsPerStep>,
+  times: StepTimes,
   rules: StatusRules,
   now: Date,
 ): SessionSummary {
@@ -52,7 +52,7 @@ function summarizeSession(
     {
       helpRequested: help !== null,
       secondsOnStep,
-      stepMedian: currentStep === null ? null : (medians.get(currentStep) ?? null),
+      stepMedian: currentStep === null ? null : stepMedian(times, currentStep, session.sessionToken),
       recentErrors: session.recentErrors,
       secondsIdle: seconds(now, session.lastSeen),
     },
@@ -79,21 +79,19 @@ function summarizeSession(
 /** Every step seen in the window, in step order: who is on it now, and the class's median time on it. */
 function stepSummaries(
   sessions: SessionSummary[],
-  medians: ReturnType<typeof medianSecondsPerStep>,
+  times: StepTimes,
   stays: readonly StepStay[],
 ): StepSummary[] {
-  // The newest name a step was given wins (stays come newest first).
-  const names = new Map([...stays].reverse().map((stay) => [stay.step, stay.stepName]));
+  // The newest name a step was given wins (stays come newest first); a stay without one names nothing.
+  const named = stays.filter((stay) => stay.stepName !== null);
+  const names = new Map([...named].reverse().map((stay) => [stay.step, stay.stepName]));
   const steps = new Map<StepKey, StepSummary>();
-  const entry = (step: StepKey): StepSummary =>
-    steps.get(step) ?? {
-      step,
-      stepName: names.get(step) ?? null,
-      sessions: 0,
-      medianSeconds: medians.get(step)?.seconds ?? null,
-      samples: medians.get(step)?.samples ?? 0,
-    };
-  for (const step of medians.keys()) steps.set(step, entry(step));
+  const summaryOf = (step: StepKey): StepSummary => {
+    const median = stepMedian(times, step);
+    return { step, stepName: names.get(step) ?? null, sessions: 0, medianSeconds: median?.seconds ?? null, samples: median?.samples ?? 0 };
+  };
+  const entry = (step: StepKey): StepSummary => steps.get(step) ?? summaryOf(step);
+  for (const step of times.keys()) steps.set(step, entry(step));
   for (const session of sessions) {
     if (session.currentStep === null) continue;
     const summary = entry(session.currentStep);

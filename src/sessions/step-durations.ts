@@ -3,20 +3,28 @@ import type { StepStay } from '../storage/types.js';
 /** A step as the workshop page names it in navigation events (`to`), as text. */
 export type StepKey = string;
 
-/**
- * The class's median time on each step, from the stays that have ended: a classmate who
- * came back to a step counts once, with their longest stay, and `samples` is the number
- * of classmates behind the median.
- */
-export function medianSecondsPerStep(stays: readonly StepStay[]): Map<StepKey, { seconds: number; samples: number }> {
-  const longest = new Map<StepKey, Map<string, number>>();
+/** For each step, the sessions that left it and their longest stay on it, in seconds. */
+export type StepTimes = Map<StepKey, Map<string, number>>;
+
+/** The stays that have ended, by step: a session that came back to a step counts once, with its longest stay. */
+export function stepTimes(stays: readonly StepStay[]): StepTimes {
+  const times: StepTimes = new Map();
   for (const stay of stays) {
     if (stay.step === null) continue;
-    const bySession = longest.get(stay.step) ?? new Map<string, number>();
+    const bySession = times.get(stay.step) ?? new Map<string, number>();
     bySession.set(stay.sessionToken, Math.max(bySession.get(stay.sessionToken) ?? 0, stay.seconds));
-    longest.set(stay.step, bySession);
+    times.set(stay.step, bySession);
   }
-  return new Map([...longest].map(([step, bySession]) => [step, { seconds: median([...bySession.values()]), samples: bySession.size }]));
+  return times;
+}
+
+/**
+ * The median time on `step` of the sessions that left it, but `except` (a student is not
+ * their own classmate), and how many sessions it comes from; null when there are none.
+ */
+export function stepMedian(times: StepTimes, step: StepKey, except?: string): { seconds: number; samples: number } | null {
+  const seconds = [...(times.get(step) ?? [])].filter(([token]) => token !== except).map(([, time]) => time);
+  return seconds.length === 0 ? null : { seconds: median(seconds), samples: seconds.length };
 }
 
 function median(values: number[]): number {

@@ -139,6 +139,42 @@ await describeEachEngine('class overview', (engine) => {
   });
 });
 
+await describeEachEngine('class overview of a step one student alone has left', (engine) => {
+  let store: EventStore;
+  let overview: ClassOverview;
+  const row = (token: string) => overview.sessions.find((s) => s.sessionToken === token);
+
+  before(async () => {
+    const database = await engine.createDatabase();
+    store = await database.openStore();
+    const visit = (sessionToken: string, to: number, ago: number, toStepName?: string): PastEvent => ({
+      sessionToken, eventType: 'navigation', eventData: { to, ...(toStepName === undefined ? {} : { toStepName }) }, at: minutesAgo(ago),
+    });
+    await insertAt(database.url, [
+      // A classmate who named step 5 on their way through it.
+      visit('ws_mate', 5, 45, 'Deploy'),
+      visit('ws_mate', 6, 30),
+      // Looked ahead at step 5 for a minute (its page named nothing), then back on step 1
+      // for 39 minutes: past the fallback limit, but nobody else has left step 1.
+      visit('ws_back', 1, 41, STEPS[1]),
+      visit('ws_back', 5, 40),
+      visit('ws_back', 1, 39, STEPS[1]),
+      { sessionToken: 'ws_back', eventType: 'action', eventData: { actionName: 'typing' }, at: minutesAgo(1) },
+    ]);
+    overview = await classOverview(store, { activeWithinSeconds: 3600, limit: 500, rules: { ...DEFAULT_RULES, stuckFallbackMinutes: 20 }, now: NOW });
+  });
+  after(() => store.close());
+
+  it('does not count a student as their own classmate', () => {
+    assert.equal(row('ws_back')?.currentStep, '1');
+    assert.equal(row('ws_back')?.status, 'on_track');
+  });
+
+  it('keeps the name a step was given when a later stay gives none', () => {
+    assert.equal(overview.steps.find((s) => s.step === '5')?.stepName, 'Deploy');
+  });
+});
+
 await describeEachEngine('GET /api/sessions', (engine) => {
   let app: RunningApp;
   let url: string;
