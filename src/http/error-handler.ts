@@ -64,7 +64,8 @@ function validationMessage(error: FastifyError): string {
   const first = firstViolation(error.validation ?? []);
   if (first === undefined) return error.message;
   const where = `${error.validationContext ?? 'request'}${first.instancePath}`;
-  const explained = (first as { parentSchema?: { [ERROR_HINT]?: string } }).parentSchema?.[ERROR_HINT];
+  // A hint explains a value's form (its length, its characters); a value of the wrong type is just that.
+  const explained = first.keyword === 'type' ? undefined : (first as { parentSchema?: { [ERROR_HINT]?: string } }).parentSchema?.[ERROR_HINT];
   if (explained !== undefined) return `${where} ${explained}`;
   const extra = first.params as { additionalProperty?: string };
   const detail = extra.additionalProperty === undefined ? '' : `: ${extra.additionalProperty}`;

@@ -92,6 +92,18 @@ await describeEachEngine('query API', (engine) => {
     assert.equal(until.events[0]?.event_id, newest.event_id, `until ${justAfter} keeps in ${newest.created_at}`);
   });
 
+  it('compares a large integer as the double it is read back as', async () => {
+    // Sent as text: a client's 19-digit id, which JSON readers take as the nearest double.
+    await app.post('{"sessionToken":"ws_big","eventType":"api_call","eventData":{"orderId":1234567890123456789}}');
+    const stored = (await readPage(await app.get('sessionToken=ws_big'))).events[0]?.event_data.orderId;
+    assert.equal(stored, 1234567890123456800);
+    const count = async (condition: string) => (await readPage(await app.get(`sessionToken=ws_big&data.orderId=${condition}`))).count;
+    assert.deepEqual(
+      [await count('1234567890123456800'), await count('1234567890123456789'), await count('ne:1234567890123456800'), await count('lte:1234567890123456789'), await count('gt:1234567890123456700')],
+      [1, 1, 0, 1, 0],
+    );
+  });
+
   it('filters on text holding a line or paragraph separator', async () => {
     await app.post({ sessionToken: 'ws_separators', eventType: 'note', eventData: { text: 'line\u2028paragraph\u2029end' } });
     const page = await readPage(await app.get(`data.text=${encodeURIComponent('line\u2028paragraph\u2029end')}`));
