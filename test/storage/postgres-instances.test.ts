@@ -8,6 +8,8 @@ import { cleanUpDatabases, ENGINES } from '../helpers/engines.js';
 import { postgresAvailable } from '../helpers/postgres.js';
 
 const WRITE_LOCK_KEY = 1582665748;
+/** Short, so that the test can outwait it. */
+const STUDENT_MEMORY_MS = 200;
 
 await describe('PostgreSQL instances sharing a database', { skip: (await postgresAvailable()) ? false : 'postgres unreachable' }, () => {
   let url: string;
@@ -16,8 +18,8 @@ await describe('PostgreSQL instances sharing a database', { skip: (await postgre
   let admin: pg.Client;
   before(async () => {
     url = (await ENGINES[1]!.createDatabase()).url;
-    a = createStore(url);
-    b = createStore(url);
+    a = createStore(url, { studentMemoryMs: STUDENT_MEMORY_MS });
+    b = createStore(url, { studentMemoryMs: STUDENT_MEMORY_MS });
     admin = new pg.Client({ connectionString: url });
     await admin.connect();
   });
@@ -49,5 +51,17 @@ await describe('PostgreSQL instances sharing a database', { skip: (await postgre
       [1, 'ann@example.com'],
       [2, 'ann@example.com'],
     ]);
+  });
+
+  it('keeps the name last sent, whichever instance it came through', async () => {
+    const named = (store: EventStore, studentName: string) =>
+      store.insertEvents([{ sessionToken: 'ws_renamed', eventType: 'action', eventData: {}, studentEmail: 'nia@example.com', studentName }]);
+    const name = async () => (await a.queryEvents({ studentEmail: 'nia@example.com', dataFilters: [], order: 'desc', limit: 1 }))[0]?.student_name;
+    await named(a, 'Nia');
+    await named(b, 'Nia Long');
+    assert.equal(await name(), 'Nia Long');
+    await new Promise((resolve) => setTimeout(resolve, STUDENT_MEMORY_MS + 50));
+    await named(a, 'Nia');
+    assert.equal(await name(), 'Nia');
   });
 });

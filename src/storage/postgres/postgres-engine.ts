@@ -13,6 +13,8 @@ export interface PostgresOptions {
   /** How long to wait for a connection, and for a query's answer, before giving up (503). */
   connectTimeoutMs?: number;
   queryTimeoutMs?: number;
+  /** How long the writer trusts what it knows of a student (STUDENT_MEMORY_MS by default). */
+  studentMemoryMs?: number;
 }
 
 /** Connection lost (08), resources (53), operator intervention (57), serialization (40), system (58). */
@@ -37,7 +39,7 @@ export function openPostgresEngine(connectionString: string, options: PostgresOp
   });
   pool.on('error', (error) => options.onIdleClientError?.(error));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardBrokenClients(pool) }) });
-  const writer = new PostgresEventWriter(pool);
+  const writer = new PostgresEventWriter(pool, options.studentMemoryMs);
 
   return {
     db,

@@ -5,15 +5,26 @@ import { StoreUnavailableError, type NewEvent } from '../types.js';
 import { insertEventsStatement } from './insert-events-statement.js';
 
 /**
+ * How long a student is remembered. Another instance may rename them meanwhile; a name
+ * this one sees again is then written again within this time (last name sent wins).
+ */
+export const STUDENT_MEMORY_MS = 10_000;
+
+/**
  * One statement per group. Students this process already knows are passed by id, so a
  * class in full swing writes only events; new students are upserted in the same statement.
  */
 export class PostgresEventWriter {
-  private readonly cache = new BoundedCache<string, KnownStudent>();
+  private readonly cache: BoundedCache<string, KnownStudent>;
   private readonly writing = new Set<Promise<void>>();
   private closed = false;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    studentMemoryMs = STUDENT_MEMORY_MS,
+  ) {
+    this.cache = new BoundedCache(studentMemoryMs);
+  }
 
   insertEvents(events: readonly NewEvent[]): Promise<void> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the store is closed'));

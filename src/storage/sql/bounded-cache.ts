@@ -2,20 +2,27 @@
 const LIMIT = 50_000;
 
 /**
- * A map that forgets everything when it grows past LIMIT: the writers' memory of students
- * and session links. Only an optimisation: a miss, or a cleared cache, means a lookup.
+ * A map that forgets everything when it grows past LIMIT, and each entry once older than
+ * `maxAgeMs`: the writers' memory of students and session links. Only an optimisation: a
+ * miss, or a cleared cache, means a lookup.
  */
 export class BoundedCache<K, V> {
-  private readonly entries = new Map<K, V>();
+  private readonly entries = new Map<K, { value: V; at: number }>();
+
+  constructor(private readonly maxAgeMs = Infinity) {}
 
   get(key: K): V | undefined {
-    return this.entries.get(key);
+    const entry = this.entries.get(key);
+    if (entry === undefined || Date.now() - entry.at <= this.maxAgeMs) return entry?.value;
+    this.entries.delete(key);
+    return undefined;
   }
 
   /** Adds what a committed transaction learned. */
   remember(learned: ReadonlyMap<K, V>): void {
     if (this.entries.size + learned.size > LIMIT) this.entries.clear();
-    for (const [key, value] of learned) this.entries.set(key, value);
+    const at = Date.now();
+    for (const [key, value] of learned) this.entries.set(key, { value, at });
   }
 
   clear(): void {
