@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ServiceUnavailableError } from './errors.js';
 import { dashboardRoot, registerDashboard } from './http/dashboard.js';
-import { registerErrorHandler } from './http/error-handler.js';
+import { clientErrorHandler, registerErrorHandler } from './http/error-handler.js';
 import { registerIngestCors } from './http/ingest-cors.js';
 import cookie from '@fastify/cookie';
 import { cookieSecret, instructorAuth } from './http/instructor-auth.js';
@@ -57,6 +57,7 @@ export async function buildApp(options: AppOptions) {
     // So would a child logger per request (15% of the ingest path's requests per second,
     // measured): requests log through the app's logger, and name themselves (reqId).
     childLoggerFactory: (logger) => logger,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
   registerErrorHandler(app);

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
 import { ERROR_HINT } from '../schemas/text.js';
@@ -37,6 +39,26 @@ export function registerErrorHandler(app: FastifyInstance): void {
       error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` },
     }),
   );
+}
+
+/** Node's parser errors for a request it could not read, as this API's statuses and codes. */
+const UNREADABLE: Record<string, { status: number; code: string; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'request_timeout', message: 'the request took too long to arrive' },
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'headers_too_large', message: 'the request headers are too large' },
+};
+
+/**
+ * A request too malformed to reach a route (a bad Content-Length, a raw byte in the URL)
+ * gets the API's error shape too. Fastify's clientErrorHandler option.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const { status, code, message } = UNREADABLE[error.code ?? ''] ?? { status: 400, code: 'bad_request', message: 'malformed HTTP request' };
+  const body = JSON.stringify({ success: false, error: { code, message } });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }
 
 function toErrorReply(error: FastifyError): ErrorReply {

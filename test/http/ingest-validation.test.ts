@@ -1,6 +1,7 @@
 // Bad input gets a clear 4xx JSON error and stores nothing; hostile but valid input is
 // stored and read back exactly. Same answers on every engine.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, it } from 'node:test';
 import { describeEachEngine } from '../helpers/each-engine.js';
 import { readPage, startApp, type RunningApp } from '../helpers/test-app.js';
@@ -87,6 +88,21 @@ await describeEachEngine('ingest validation', (engine) => {
       assert.equal(await storedCount(), before);
     });
   }
+
+  it('answers a request too malformed to parse in the same error shape', async () => {
+    const { hostname, port } = new URL(app.url);
+    const raw = (head: string) =>
+      new Promise<string>((resolve, reject) => {
+        let answer = '';
+        const socket = net.connect(Number(port), hostname, () => socket.write(`${head}\r\n\r\n`));
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+        socket.on('close', () => resolve(answer));
+        socket.on('error', reject);
+      });
+    const answer = await raw('POST /api/session-log HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc');
+    assert.match(answer, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.deepEqual(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)), { success: false, error: { code: 'bad_request', message: 'malformed HTTP request' } });
+  });
 
   it('names the offending field in the message, and what is wrong with it', async () => {
     const message = async (body: unknown) => ((await (await app.post(body)).json()) as { error: { message: string } }).error.message;
