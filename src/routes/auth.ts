@@ -23,7 +23,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: InstructorAuth }> = a
   );
   app.get(
     '/api/auth/session',
-    { preHandler: auth.require, schema: { summary: 'Whether this browser is signed in', tags: ['auth'], response: { 200: SignedIn, 401: ErrorResponse } } },
+    { onRequest: auth.require, schema: { summary: 'Whether this browser is signed in', tags: ['auth'], response: { 200: SignedIn, 401: ErrorResponse } } },
     async () => ({ success: true as const }),
   );
   app.delete(

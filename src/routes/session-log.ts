@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { preHandlerAsyncHookHandler } from 'fastify';
+import type { onRequestAsyncHookHandler } from 'fastify';
 import { INGEST_PATH } from '../http/ingest-cors.js';
 import type { GroupCommitter } from '../ingest/group-commit.js';
 import { toNewEvents } from '../ingest/to-new-events.js';
@@ -13,7 +13,7 @@ import type { EventStore } from '../storage/types.js';
 export interface SessionLogRouteOptions {
   store: EventStore;
   committer: GroupCommitter;
-  requireInstructor: preHandlerAsyncHookHandler;
+  requireInstructor: onRequestAsyncHookHandler;
 }
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 503: ErrorResponse };
@@ -54,7 +54,7 @@ export const sessionLogRoutes: FastifyPluginAsyncTypebox<SessionLogRouteOptions>
   app.get(
     INGEST_PATH,
     {
-      preHandler: options.requireInstructor,
+      onRequest: options.requireInstructor,
       schema: {
         summary: 'Retrieve session logs',
         description: `Any combination of filters; newest first unless order=asc. ${FILTER_HELP}`,

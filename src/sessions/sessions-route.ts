@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { preHandlerAsyncHookHandler } from 'fastify';
+import type { onRequestAsyncHookHandler } from 'fastify';
 import { ErrorResponse } from '../schemas/responses.js';
 import type { EventStore } from '../storage/types.js';
 import { classOverview } from './class-overview.js';
@@ -8,7 +8,7 @@ import type { StatusRules } from './status-rules.js';
 
 export interface SessionsRouteOptions {
   store: EventStore;
-  requireInstructor: preHandlerAsyncHookHandler;
+  requireInstructor: onRequestAsyncHookHandler;
   /** The rules in force unless a request overrides them (SESSION_LOG_STATUS_RULES over the defaults). */
   rules: StatusRules;
 }
@@ -22,7 +22,7 @@ export const sessionsRoutes: FastifyPluginAsyncTypebox<SessionsRouteOptions> = a
   app.get(
     '/api/sessions',
     {
-      preHandler: requireInstructor,
+      onRequest: requireInstructor,
       schema: {
         summary: 'Class overview: active sessions, their step and status',
         description:

@@ -37,6 +37,20 @@ await describe('instructor credentials', () => {
     assert.equal(response.status, 200);
   });
 
+  it('asks for credentials before it looks at the query', async () => {
+    assert.equal((await fetch(`${app.url}/api/session-log?bogus=1`)).status, 401);
+    assert.equal((await fetch(`${app.url}/api/sessions?activeWithin=forever`)).status, 401);
+    assert.equal((await app.get('bogus=1')).status, 400);
+  });
+
+  it('keeps what instructors read out of caches', async () => {
+    for (const response of [await app.get(''), await fetch(`${app.url}/api/sessions`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })]) {
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('cache-control'), 'no-store');
+      assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+    }
+  });
+
   it('takes events without credentials', async () => {
     assert.equal((await app.post(event)).status, 200);
   });
