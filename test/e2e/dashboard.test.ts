@@ -134,6 +134,70 @@ describe('instructor dashboard in Chromium', { skip: browserUnavailable() ?? fal
     assert.deepEqual(errors.map((e) => e.event_data.errorType), ['twilio_function_deploy_failed']);
   });
 
+  it('drops the answer of a search that a newer one overtook', async () => {
+    await page.route('**/api/session-log?*eventType=error*', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    await page.goto(`${app.url}/?view=search`);
+    await page.fill('input[name=eventType]', 'error');
+    await page.click('form.search button[type=submit]');
+    await page.fill('input[name=eventType]', 'navigation');
+    await page.click('form.search button[type=submit]');
+    await page.locator('.event-list li').first().waitFor();
+    await page.waitForTimeout(2000);
+    assert.match(page.url(), /eventType=navigation/);
+    assert.equal(await page.locator('.event-list .badge', { hasText: 'error' }).count(), 0);
+    assert.ok((await page.locator('.event-list .badge', { hasText: 'navigation' }).count()) > 0);
+    await page.unrouteAll();
+  });
+
+  it('shows the fields of the search the URL holds, after Back too', async () => {
+    await page.fill('input[name=eventType]', 'action');
+    await page.click('form.search button[type=submit]');
+    await page.waitForURL(/eventType=action/);
+    await page.goBack();
+    await page.waitForURL(/eventType=navigation/);
+    assert.equal(await page.inputValue('input[name=eventType]'), 'navigation');
+    await page.locator('nav a', { hasText: 'Search' }).click();
+    assert.equal(await page.inputValue('input[name=eventType]'), '');
+    assert.equal(await page.locator('.event-list li').count(), 0);
+  });
+
+  it('refuses a mistyped event data filter rather than search without it', async () => {
+    await page.fill('input[name=eventType]', 'action');
+    await page.fill('textarea[name=filters]', 'attempt>=100');
+    await page.click('form.search button[type=submit]');
+    assert.match(await page.locator('[role=alert]').innerText(), /"attempt>=100" is not a filter/);
+    assert.equal(await page.locator('.event-list li').count(), 0);
+    assert.doesNotMatch(page.url(), /filters=/);
+  });
+
+  it('says so when signing out fails, and stays signed in', async () => {
+    await page.route('**/api/auth/session', (route) =>
+      route.request().method() === 'DELETE'
+        ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ success: false, error: { code: 'unavailable', message: 'database unavailable; retry shortly' } }) })
+        : route.continue(),
+    );
+    await page.locator('button', { hasText: 'Sign out' }).click();
+    await page.locator('[role=alert]', { hasText: 'Not signed out: database unavailable' }).waitFor();
+    assert.equal(await page.locator('input[name=token]').count(), 0);
+    await page.unrouteAll();
+  });
+
+  it('fits a phone’s width, however long a step’s name', async () => {
+    await app.post({ sessionToken: 'ws_long', eventType: 'navigation', eventData: { to: 9, toStepName: 'x'.repeat(2000) } });
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const view of ['overview', 'search']) {
+      await page.goto(`${app.url}/?view=${view}`);
+      await page.locator('header').waitFor();
+      if (view === 'overview') await page.locator('table.overview tbody tr', { hasText: 'ws_long' }).waitFor();
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 390, `${view} is ${width} px wide`);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('signs out, after which the page is refused', async () => {
     await page.locator('button', { hasText: 'Sign out' }).click();
     await page.locator('input[name=token]').waitFor();

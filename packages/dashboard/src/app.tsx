@@ -57,7 +57,7 @@ export function App() {
         <form class="look-up" onSubmit={lookUp}>
           <input name="who" placeholder="Session token or email" aria-label="Open a session token or a student email" />
         </form>
-        <button type="button" onClick={() => void signOut().finally(() => setSignedIn(false))}>
+        <button type="button" onClick={() => void signOut().then(() => setSignedIn(false), (error: unknown) => onError(signOutFailed(error)))}>
           Sign out
         </button>
       </header>
@@ -76,4 +76,9 @@ export function App() {
       </main>
     </>
   );
+}
+
+/** Still signed in: the session ends only once the service has forgotten it. */
+function signOutFailed(error: unknown): unknown {
+  return error instanceof SignedOut ? error : new Error(`Not signed out: ${error instanceof Error ? error.message : String(error)}`);
 }

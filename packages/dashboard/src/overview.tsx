@@ -75,48 +75,50 @@ export function Overview({ open, onError }: { open: (sessionToken: string) => vo
         </span>
       </h2>
       <StepHistogram steps={data.steps} />
-      <table class="overview">
-        <thead>
-          <tr>
-            <th>Status</th>
-            <th>Student</th>
-            <th>Step</th>
-            <th>On step</th>
-            <th>Last activity</th>
-            <th>Errors ({data.rules.errorWindowMinutes} min)</th>
-            <th>Latest error</th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.sessions.map((row) => (
-            <tr key={row.sessionToken}>
-              <td>
-                <span class={`status status-${row.status}`} title={row.reason}>
-                  {STATUS_LABELS[row.status]}
-                </span>
-              </td>
-              <td>
-                <a
-                  href={`?view=student&session=${encodeURIComponent(row.sessionToken)}`}
-                  onClick={(event) => {
-                    event.preventDefault();
-                    open(row.sessionToken);
-                  }}
-                >
-                  {studentLabel(row)}
-                </a>
-                {row.helpRequest !== null && <div class="help">Help: “{row.helpRequest.message ?? 'asked for help'}”</div>}
-                <div class="muted small">{row.reason}</div>
-              </td>
-              <td>{row.currentStep === null ? '—' : `${row.currentStep} · ${row.stepName ?? ''}`}</td>
-              <td>{duration(row.secondsOnStep)}</td>
-              <td>{ago(row.lastActivity, now)}</td>
-              <td class={row.recentErrors > 0 ? 'errors' : ''}>{row.recentErrors}</td>
-              <td class="error-text">{row.lastError === null ? '' : `${row.lastError.errorType ?? 'error'}: ${row.lastError.errorMessage ?? ''}`}</td>
+      <div class="table-scroll">
+        <table class="overview">
+          <thead>
+            <tr>
+              <th>Status</th>
+              <th>Student</th>
+              <th>Step</th>
+              <th>On step</th>
+              <th>Last activity</th>
+              <th>Errors ({data.rules.errorWindowMinutes} min)</th>
+              <th>Latest error</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {data.sessions.map((row) => (
+              <tr key={row.sessionToken}>
+                <td>
+                  <span class={`status status-${row.status}`} title={row.reason}>
+                    {STATUS_LABELS[row.status]}
+                  </span>
+                </td>
+                <td>
+                  <a
+                    href={`?view=student&session=${encodeURIComponent(row.sessionToken)}`}
+                    onClick={(event) => {
+                      event.preventDefault();
+                      open(row.sessionToken);
+                    }}
+                  >
+                    {studentLabel(row)}
+                  </a>
+                  {row.helpRequest !== null && <div class="help">Help: “{row.helpRequest.message ?? 'asked for help'}”</div>}
+                  <div class="muted small">{row.reason}</div>
+                </td>
+                <td>{row.currentStep === null ? '—' : `${row.currentStep} · ${row.stepName ?? ''}`}</td>
+                <td>{duration(row.secondsOnStep)}</td>
+                <td>{ago(row.lastActivity, now)}</td>
+                <td class={row.recentErrors > 0 ? 'errors' : ''}>{row.recentErrors}</td>
+                <td class="error-text">{row.lastError === null ? '' : `${row.lastError.errorType ?? 'error'}: ${row.lastError.errorMessage ?? ''}`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {data.sessions.length === 0 && <p class="muted">No session has logged an event in this window.</p>}
     </section>
   );

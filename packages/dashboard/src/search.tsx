@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { getEvents, type StoredEvent } from './api.js';
 import { EventList } from './event-list.js';
 
@@ -10,6 +10,9 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
   const [events, setEvents] = useState<StoredEvent[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  // Each search counts one up: an answer for an earlier search (or its next page) is dropped.
+  const searchNumber = useRef(0);
   const apiQuery = () => {
     const api = new URLSearchParams();
     for (const field of FIELDS) {
@@ -21,31 +24,40 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
         if (time !== null) api.set(field, time.toISOString());
       } else api.set(field, value);
     }
-    for (const line of (query.get('filters') ?? '').split('\n')) {
-      const match = /^\s*([A-Za-z_][\w.]*)\s*=\s*(.+?)\s*$/.exec(line);
-      if (match?.[1] !== undefined && match[2] !== undefined) api.append(`data.${match[1]}`, match[2]);
-    }
+    for (const [field, condition] of parseFilters(query.get('filters') ?? '')) api.append(`data.${field}`, condition);
     api.set('limit', '100');
     return api;
   };
-  const load = (cursor: string | null) => {
+  const load = (cursor: string | null, search: number) => {
     const api = apiQuery();
     if (cursor !== null) api.set('cursor', cursor);
     setLoading(true);
     getEvents(api).then(
       (page) => {
+        if (search !== searchNumber.current) return;
         setEvents((shown) => (cursor === null ? page.events : [...shown, ...page.events]));
         setNext(page.hasMore ? page.nextCursor : null);
         setLoading(false);
       },
       (error: unknown) => {
+        if (search !== searchNumber.current) return;
         setLoading(false);
         onError(error);
       },
     );
   };
   useEffect(() => {
-    if ([...query.keys()].some((key) => key !== 'view')) load(null);
+    const search = ++searchNumber.current;
+    setEvents([]);
+    setNext(null);
+    setLoading(false);
+    setProblem(null);
+    if (![...query.keys()].some((key) => key !== 'view')) return;
+    try {
+      load(null, search);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    }
   }, [query.toString()]);
   const submit = (event: Event) => {
     event.preventDefault();
@@ -57,12 +69,19 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
       const time = instant(next.get(key));
       if (time !== null) next.set(key, time.toISOString());
     }
+    try {
+      parseFilters(next.get('filters') ?? '');
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+      return;
+    }
     setQuery(next);
   };
   return (
     <section>
       <h2>Search events</h2>
-      <form class="search" onSubmit={submit}>
+      {/* Keyed by the query: going Back, or to an empty search, shows the fields the URL holds. */}
+      <form class="search" key={query.toString()} onSubmit={submit}>
         <label>
           Session token <input name="sessionToken" defaultValue={query.get('sessionToken') ?? ''} placeholder="ws_…" />
         </label>
@@ -97,9 +116,14 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
         </label>
         <button type="submit">Search</button>
       </form>
+      {problem !== null && (
+        <p role="alert" class="error-text">
+          {problem}
+        </p>
+      )}
       <EventList events={events} showSession />
       {next !== null && (
-        <button type="button" disabled={loading} onClick={() => load(next)}>
+        <button type="button" disabled={loading} onClick={() => load(next, searchNumber.current)}>
           {loading ? 'Loading…' : 'Load more'}
         </button>
       )}
@@ -107,13 +131,30 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
   );
 }
 
-/** An instant from the URL as a datetime-local field shows it: this browser's local time. */
+/**
+ * The filter lines as `[field, condition]`, e.g. `status=gte:400` as `['status', 'gte:400']`.
+ * A line of another form throws: a filter left out would widen the search unseen.
+ */
+function parseFilters(text: string): Array<[string, string]> {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const match = /^\s*([A-Za-z_][\w.]*)\s*=\s*(.+?)\s*$/.exec(line);
+      if (match?.[1] === undefined || match[2] === undefined) {
+        throw new Error(`"${line.trim()}" is not a filter: write field=value or field=op:value, e.g. status=gte:400`);
+      }
+      return [match[1], match[2]];
+    });
+}
+
 /** A time as the form or the URL gives it (an instant, or the browser's local time), or null if it does not parse. */
 function instant(value: string | null): Date | null {
   const time = new Date(value ?? '');
   return Number.isNaN(time.getTime()) ? null : time;
 }
 
+/** An instant from the URL as a datetime-local field shows it: this browser's local time. */
 function localInput(value: string | null): string {
   const time = instant(value);
   if (time === null) return '';

@@ -12,6 +12,7 @@ export function Student({ sessionToken, onError }: { sessionToken: string; onErr
     // An answer for a session the instructor has already left is dropped.
     let current = true;
     setLoaded(null);
+    setCopied(false);
     getSessionEvents(sessionToken).then((answer) => current && setLoaded(answer), onError);
     return () => {
       current = false;
