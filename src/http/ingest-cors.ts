@@ -5,7 +5,8 @@ export const INGEST_PATH = '/api/session-log';
 
 /** Browsers may POST events from the allowed origins; nothing else is readable cross-origin. */
 export async function registerIngestCors(app: FastifyInstance, origins: '*' | string[]): Promise<void> {
-  const ingest: FastifyCorsOptions = { origin: origins, methods: ['POST'], maxAge: 86_400 };
+  // Retry-After exposed: the SDK, on the workshop's origin, reads how long a busy service asks it to wait.
+  const ingest: FastifyCorsOptions = { origin: origins, methods: ['POST'], maxAge: 86_400, exposedHeaders: ['Retry-After'] };
   const closed: FastifyCorsOptions = { origin: false };
   await app.register(cors, {
     delegator: (request, callback) => callback(null, isIngest(request) ? ingest : closed),

@@ -192,7 +192,7 @@ describe('instructor dashboard in Chromium', { skip: browserUnavailable() ?? fal
       await page.goto(`${app.url}/?view=${view}`);
       await page.locator('header').waitFor();
       if (view === 'overview') await page.locator('table.overview tbody tr', { hasText: 'ws_long' }).waitFor();
-      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      const width = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
       assert.ok(width <= 390, `${view} is ${width} px wide`);
     }
     await page.setViewportSize({ width: 1280, height: 800 });

@@ -156,6 +156,38 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
     }
   });
 
+  it('past maxQueued drops the oldest, says how many once it can, and keeps the rest', async () => {
+    const target = new URL(app.url);
+    const proxy = await TcpProxy.start(target.hostname, Number(target.port));
+    const port = proxy.port;
+    await proxy.stop();
+    const endpoint = `http://127.0.0.1:${port}/api/session-log`;
+    const page = await openPage('/overflow.html', `data-session-log data-endpoint="${endpoint}" data-max-queued="20"`);
+    let posts = 0;
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url() === endpoint) posts += 1;
+    });
+    const token = await tokenOf(page);
+    await page.evaluate(() => {
+      const w = globalThis as unknown as SdkWindow;
+      for (let i = 0; i < 30; i++) w.logAction('overflow_click', { i });
+      // Retries while the queue is full must not turn queued events into reports.
+      return w.sessionLog.flush().then(() => w.sessionLog.flush());
+    });
+    const back = await TcpProxy.start(target.hostname, Number(target.port), port);
+    try {
+      await page.evaluate(() => (globalThis as unknown as SdkWindow).sessionLog.flush());
+      const events = await eventsOf(token, 21);
+      const clicks = events.filter((e) => e.event_type === 'action').map((e) => e.event_data.i);
+      assert.deepEqual(clicks, Array.from({ length: 20 }, (_, n) => n + 10));
+      assert.deepEqual(events.filter((e) => e.event_type === 'events_dropped').map((e) => e.event_data.count), [10]);
+      assert.ok(posts < 10, `${posts} POSTs`);
+    } finally {
+      await page.close();
+      await back.stop();
+    }
+  });
+
   it('waits as long as a busy service asks, however many events pile up meanwhile', async () => {
     const endpoint = `${site.origin}/busy/session-log`;
     const page = await openPage('/backoff.html', `data-session-log data-endpoint="${endpoint}"`);
@@ -274,6 +306,13 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
         () => w.logSessionEvent('nul', { text: 'a\u0000b', lone: '\ud800' }),
         () => w.sessionLog.identify('not an email'),
         () => w.sessionLog.identify('ada@example.edu', 'Ada \ud83d'),
+        // Details whose reading throws (a getter, a revoked proxy): the helpers read them inside their guard.
+        () => w.logError('e', 'm', Object.defineProperty({}, 'x', { enumerable: true, get() { throw new Error('boom'); } })),
+        () => {
+          const revocable = Proxy.revocable({}, {});
+          revocable.revoke();
+          w.logAction('a', revocable.proxy);
+        },
         // A step reader that fails (the page's state is not there yet), defined by the page below.
         () => w.sessionLog.init((w as unknown as { failingStep: object }).failingStep),
       ];

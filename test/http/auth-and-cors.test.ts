@@ -79,6 +79,8 @@ await describe('CORS', () => {
     const response = await open.post(event, { origin: 'https://any.example.org' });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    // So that the SDK on that origin can read how long a busy service asks it to wait.
+    assert.equal(response.headers.get('access-control-expose-headers'), 'Retry-After');
     const check = await preflight(open, 'https://any.example.org', 'POST');
     assert.equal(check.status, 204);
     assert.match(check.headers.get('access-control-allow-methods') ?? '', /POST/);

@@ -56,8 +56,11 @@ function toData(data: object): Record<string, unknown> {
   return JSON.parse(json.replace(/\\u0000|\\ud[89a-f]\w\w/gi, '\\ufffd')) as Record<string, unknown>;
 }
 
-/** Logs an event, starting the logger with the default options if need be. */
-export function log(eventType: unknown, data?: unknown): void {
+/**
+ * Logs an event, starting the logger with the default options if need be; `more` (the
+ * details of the spec's helpers) is read here too, where nothing it throws escapes.
+ */
+export function log(eventType: unknown, data?: unknown, more?: object): void {
   try {
     ready();
     if (typeof eventType !== 'string' || !EVENT_TYPE.test(eventType)) return warn('bad eventType');
@@ -70,7 +73,7 @@ export function log(eventType: unknown, data?: unknown): void {
       // The page's step reader failed (not ready yet?): the event goes without it.
     }
     currentStep ??= lastStep;
-    const eventData = toData({ currentStep, stepName: stepName(currentStep), userAgent: navigator.userAgent, timestamp: new Date(), ...fields });
+    const eventData = toData({ currentStep, stepName: stepName(currentStep), userAgent: navigator.userAgent, timestamp: new Date(), ...fields, ...more });
     enqueue({ ...session, eventType, eventData, eventId: random(), seq: session.seq++ });
     saveSession(session);
   } catch (error) {

@@ -92,23 +92,21 @@ async function send(): Promise<void> {
   // In backoff, whatever asked for this send (flush() clears it first): wait it out.
   const wait = retryAt - Date.now();
   if (wait > 0) return schedule(wait);
-  if (dropped) reportDrop(dropped);
-  dropped = 0;
-  persist();
   sending = true;
+  persist();
   const batch = takeBatch(MAX_BODY_CHARS);
   /** Milliseconds the service asked us to wait; 0 when this batch is done with. */
   let retryAfter = 1;
-  let problem = 'offline';
   try {
     // No timeout of our own: a request that never ends holds later sends back (they wait in
     // storage and go with the page-hide beacon), it loses nothing; the 2 KB budget decided.
     const response = await post(endpoint(), { method: 'POST', body: bodyOf(batch) });
     const { status } = response;
-    problem = response.ok ? '' : `HTTP ${status}`;
-    // Worth retrying: the service is down or busy. Any other answer is final for this batch.
-    // Retry-After in seconds; absent or a date, it is 0 or NaN and the backoff alone decides.
-    if (status > 499 || status === 408 || status === 429) retryAfter = +(response.headers.get('retry-after') as string) * 1000 || 1;
+    if (!response.ok) warn(`HTTP ${status}`);
+    // Worth retrying: the service is down or busy (5xx, 408, 429). Any other answer is final
+    // for this batch. Retry-After in seconds; absent or a date, it is 0 or NaN and the
+    // backoff alone decides.
+    if (/^5|408|429/.test(status as unknown as string /* its digits */)) retryAfter = +(response.headers.get('retry-after') as string) * 1000 || 1;
     // Refused: one bad event refuses its whole batch, so send the halves apart (no wait)
     // until the bad one is alone; that one is dropped, the others are stored.
     else if (!response.ok && batch[1]) {
@@ -119,12 +117,16 @@ async function send(): Promise<void> {
       retryAfter = failures = 0;
       batchLimit *= 2;
       queue = queue.filter((event) => !batch.includes(event));
+      // Now that there is room, say how many were dropped while the queue was full (a
+      // report on a full queue would push out one more). It goes with the next send.
+      if (dropped) reportDrop(dropped);
+      dropped = 0;
       persist();
     }
   } catch {
     // Network down, or no answer in time: retry.
+    warn('offline');
   }
-  if (problem) warn(problem);
   // Exponential backoff capped at 30 s, with full jitter so that a class of browsers does not retry in step.
   if (retryAfter) retryAt = Date.now() + Math.max(retryAfter, Math.min(3e4, 1e3 * 2 ** ++failures) * Math.random());
   sending = false;

@@ -17,7 +17,7 @@ const KEY = 'sl:s';
  * UUID in its 32-digit form, which the service accepts; unique is all they need to be,
  * so the version bits are not set). crypto.randomUUID exists only on HTTPS pages.
  */
-export const random = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => (b + 256).toString(16).slice(1)).join('');
+export const random = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => (b + 256).toString(16).slice(1)).join('');
 
 /** The tab's session, kept in sessionStorage so that it survives reloads but not the tab. */
 export function loadSession(pageToken?: string): Session {
