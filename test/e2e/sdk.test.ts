@@ -404,7 +404,8 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
       '/esm.html',
       `<script type="module">
         import { init, logNavigation, getSessionToken, flush } from '/sdk/index.js';
-        init({ endpoint: '${app.url}/api/session-log', steps: ['Intro', 'Setup'], currentStep: () => 1 });
+        // A page's own ids as numbers and lists, as careless code passes them: taken as their text.
+        init({ endpoint: '${app.url}/api/session-log', steps: ['Intro', 'Setup'], currentStep: () => 1, sessionToken: 4242, studentEmail: ['ada@example.edu'] });
         logNavigation(0, 1);
         window.done = flush().then(() => getSessionToken());
       </script>`,
@@ -412,9 +413,11 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
     const page = await browser.newPage();
     await page.goto(`${site.origin}/esm.html`);
     const token = await page.evaluate(() => (globalThis as unknown as { done: Promise<string> }).done);
+    assert.equal(token, '4242');
     const [event] = await eventsOf(token, 1);
     assert.equal(event?.event_data.toStepName, 'Setup');
     assert.equal(event?.event_data.stepName, 'Setup');
+    assert.equal(event?.student_email, 'ada@example.edu');
     await page.close();
   });
 });

@@ -37,7 +37,8 @@ export function start(options: InitOptions): void {
   settings = options;
   const token = options.sessionToken;
   // The page's own token if it has one the service accepts; else (warned) a new one.
-  session = loadSession(token === undefined || TOKEN.test(token) ? token : warn('bad sessionToken'));
+  // Kept as the text the check read (a page may pass a number): the service takes only text.
+  session = loadSession(token === undefined ? token : TOKEN.test(token) ? `${token}` : warn('bad sessionToken'));
   openOutbox(options, (count) => log('events_dropped', { count }));
   identify(options.studentEmail, options.studentName);
 }
@@ -91,7 +92,7 @@ export function navigate(from: unknown, to: unknown): void {
 /** Attaches the student to this and later events; a value the service would refuse is ignored. */
 export function identify(email?: unknown, name?: unknown): void {
   if (email !== undefined) {
-    if (EMAIL.test(email as string)) session.studentEmail = email as string;
+    if (EMAIL.test(email as string)) session.studentEmail = `${email as string}`;
     else warn('bad email');
   }
   if (typeof name === 'string' && NAME.test(name)) session.studentName = name;
