@@ -38,7 +38,12 @@ export interface AppOptions {
   statusRules?: Partial<StatusRules>;
   /** Proxies whose X-Forwarded-Proto and -For to believe (the cookie is Secure over HTTPS). */
   trustProxy?: false | string;
+  /** How long a request may take to arrive whole (a client that stalls would hold shutdown open). */
+  requestTimeoutMs?: number;
 }
+
+/** 1 MB over a slow phone link takes seconds; a request still arriving after this is cut (408). */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * Builds the HTTP app from its dependencies; no environment, no listen. Closing the app
@@ -52,6 +57,7 @@ export async function buildApp(options: AppOptions) {
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
+    requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
     // Per-request lines would dominate an ingest endpoint's cost; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     // So would a child logger per request (15% of the ingest path's requests per second,
@@ -70,7 +76,7 @@ export async function buildApp(options: AppOptions) {
     if (request.url.startsWith('/api/') && !isReady()) throw new ServiceUnavailableError('the database is being migrated', 2);
   });
 
-  await app.register(healthRoutes, { store: options.store, isReady });
+  await app.register(healthRoutes, { store: options.store, isReady, isRefusingWrites: () => committer.refusing() });
   await app.register(sdkRoutes, { scripts: options.sdk ?? sdkScripts() });
   await registerDashboard(app, options.dashboardRoot ?? dashboardRoot());
   await app.register(cookie, { secret: cookieSecret(options.adminToken) });

@@ -33,7 +33,7 @@ export class ConfigError extends Error {
 
 const DEFAULT_DATA_DIR = 'data';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-const MIN_TOKEN_LENGTH = 16;
+export const MIN_TOKEN_LENGTH = 16;
 
 /** Parses the environment; throws a ConfigError on the first bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {

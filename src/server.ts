@@ -6,10 +6,13 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createStore } from './storage/index.js';
 import { StoreUnavailableError, type EventStore } from './storage/types.js';
 
+/** How long a shutdown waits for requests still arriving before it cuts them. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 /** The process: config, store, app, listen, migrate, drain on SIGTERM. */
 async function main(): Promise<void> {
   const config = readConfig();
-  const admin = resolveAdminToken(config.adminToken, config.dataDir);
+  const admin = configured(() => resolveAdminToken(config.adminToken, config.dataDir));
   const store = createStore(config.databaseUrl, {
     onIdleClientError: (error) => app.log.warn({ err: error }, 'idle database connection failed'),
   });
@@ -31,10 +34,14 @@ async function main(): Promise<void> {
   });
   onShutdown(async () => {
     // Keep-alive connections that finish their last request while we drain would hold
-    // the close open until they time out: close each one as soon as it is idle.
+    // the close open until they time out: close each one as soon as it is idle. A request
+    // still arriving after the grace (a client that stalls mid-body) is cut: it was never
+    // acknowledged, and its sender retries.
     const closeIdle = setInterval(() => app.server.closeIdleConnections(), 50);
+    const cutStalled = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await app.close();
     clearInterval(closeIdle);
+    clearTimeout(cutStalled);
     await store.close();
   });
 
@@ -48,9 +55,12 @@ async function main(): Promise<void> {
   for (const script of sdk) app.log.info({ path: script.path, integrity: script.integrity }, 'browser SDK served');
 }
 
-function readConfig(): Config {
+const readConfig = (): Config => configured(() => loadConfig(process.env));
+
+/** `read`'s result; a ConfigError stops the start with its one line. */
+function configured<T>(read: () => T): T {
   try {
-    return loadConfig(process.env);
+    return read();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`session-log: ${error.message}\n`);
@@ -74,7 +84,11 @@ async function migrateUntilDone(store: EventStore, onRetry: (error: unknown) => 
 function onShutdown(close: () => Promise<void>): void {
   let closing = false;
   const stop = () => {
-    if (closing) return;
+    // A second signal: the operator will not wait for the drain.
+    if (closing) {
+      process.stderr.write('session-log: second signal, exiting without draining\n');
+      process.exit(1);
+    }
     closing = true;
     close().then(
       () => process.exit(0),

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
+import { resolveAdminToken } from '../src/admin-token.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 
 await describe('loadConfig', () => {
@@ -51,5 +55,29 @@ await describe('loadConfig', () => {
     assert.throws(() => loadConfig({ SESSION_LOG_STATUS_RULES: 'bogus=1' }), /^ConfigError: SESSION_LOG_STATUS_RULES: unknown rule "bogus"/);
     assert.throws(() => loadConfig({ SESSION_LOG_STATUS_RULES: 'minSamples=0' }), /SESSION_LOG_STATUS_RULES: minSamples must be >= 1/);
     assert.throws(() => loadConfig({ SESSION_LOG_STATUS_RULES: 'idleMinutes=soon' }), /SESSION_LOG_STATUS_RULES: idleMinutes must be number/);
+  });
+});
+
+await describe('resolveAdminToken', () => {
+  const dataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'session-log-token-'));
+
+  it('makes a token once, keeps it, and reads it back', () => {
+    const dir = dataDir();
+    const made = resolveAdminToken(undefined, dir);
+    assert.equal(made.generated, true);
+    assert.equal((fs.statSync(made.file ?? '').mode & 0o777).toString(8), '600');
+    assert.deepEqual(resolveAdminToken(undefined, dir), { ...made, generated: false });
+  });
+
+  it('refuses a kept file too short to be a token, naming it', () => {
+    for (const content of ['', 'abc\n']) {
+      const dir = dataDir();
+      fs.writeFileSync(path.join(dir, 'admin-token'), content);
+      assert.throws(() => resolveAdminToken(undefined, dir), (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.ok(error.message.startsWith(path.join(dir, 'admin-token')), error.message);
+        return true;
+      });
+    }
   });
 });

@@ -53,6 +53,8 @@ export class GroupCommitter {
   private queuedEvents = 0;
   private queuedBytes = 0;
   private failingUntil = 0;
+  /** When the store last refused a group as unavailable; 0 once one has committed since. */
+  private lastRefusal = 0;
   private inFlight = 0;
   private scheduled = false;
   private closing = false;
@@ -81,6 +83,14 @@ export class GroupCommitter {
     const full =
       this.queuedEvents + events > this.options.maxQueuedEvents || this.queuedBytes + bytes > this.options.maxQueuedBytes;
     return full ? new ServiceUnavailableError('too many events waiting to be stored; retry shortly') : null;
+  }
+
+  /**
+   * Whether the store refused the last group it was given, in the last `withinMs`: it may
+   * answer reads (a read-only database, a full disk) yet take no event.
+   */
+  refusing(withinMs = 10_000): boolean {
+    return this.lastRefusal !== 0 && Date.now() - this.lastRefusal < withinMs;
   }
 
   /** Refuses new events and resolves once every queued one has been committed or refused. */
@@ -135,6 +145,7 @@ export class GroupCommitter {
   private finish(group: Pending[], error: unknown): void {
     this.inFlight -= 1;
     let answered = group;
+    this.lastRefusal = error instanceof StoreUnavailableError ? Date.now() : error === null ? 0 : this.lastRefusal;
     if (error instanceof StoreUnavailableError) {
       // The database is down or busy: what waits here would fail the same way, only
       // later. Answer it now, and for a moment refuse new requests at once.

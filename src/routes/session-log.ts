@@ -45,7 +45,8 @@ export const sessionLogRoutes: FastifyPluginAsyncTypebox<SessionLogRouteOptions>
     },
     async (request) => {
       const events = toNewEvents(request.body);
-      const bytes = Number(request.headers['content-length']) || undefined;
+      // Without a Content-Length (a chunked body), measured: the queue's memory bound counts bytes.
+      const bytes = Number(request.headers['content-length']) || JSON.stringify(request.body).length;
       await options.committer.submit(events, bytes);
       return { success: true as const, message: 'Event logged successfully', count: events.length };
     },

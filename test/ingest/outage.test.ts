@@ -131,6 +131,36 @@ await describe('PostgreSQL outage', { skip: (await postgresAvailable()) ? false 
     assert.deepEqual(statuses.filter((s) => s !== 200 && s !== 503), []);
     assert.equal(statuses.at(-1), 200);
   });
+
+  it('answers 503 and reports itself unready while the database is read-only (a standby after failover)', async () => {
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    const name = new URL(databaseUrl).pathname.slice(1);
+    const setReadOnly = async (on: boolean) => {
+      await admin.query(`ALTER DATABASE "${name}" SET default_transaction_read_only = ${on ? 'on' : 'off'}`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    };
+    try {
+      await setReadOnly(true);
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 10; attempt += 1) {
+        statuses.push((await app.post({ sessionToken: 'ws_read_only', eventType: 'action', eventData: {} })).status);
+        await sleep(50);
+      }
+      assert.deepEqual([...new Set(statuses)], [503]);
+      assert.equal((await fetch(`${app.url}/healthz`)).status, 503);
+    } finally {
+      await setReadOnly(false);
+      await admin.end();
+    }
+    let status = 0;
+    for (let attempt = 0; attempt < 30 && status !== 200; attempt += 1) {
+      status = (await app.post({ sessionToken: 'ws_writable', eventType: 'action', eventData: {} })).status;
+      if (status !== 200) await sleep(100);
+    }
+    assert.equal(status, 200);
+    assert.equal((await fetch(`${app.url}/healthz`)).status, 200);
+  });
 });
 
 await describe('SQLite locked by another process', () => {

@@ -17,10 +17,14 @@ export interface PostgresOptions {
   studentMemoryMs?: number;
 }
 
-/** Connection lost (08), resources (53), operator intervention (57), serialization (40), system (58). */
-const TRANSIENT_SQLSTATE = /^(08|53|57|40|58)/;
+/**
+ * Connection lost (08), resources (53), operator intervention (57), serialization (40),
+ * system (58), and a database that is read-only for now (25006: a standby after failover).
+ */
+const TRANSIENT_SQLSTATE = /^(08|53|57|40|58)|^25006$/;
 const FOREIGN_KEY_VIOLATION = '23503';
-const CONNECTION_FAILURE = /connection|timeout|terminated|not queryable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT/i;
+/** Errors of the connection itself, the host's name not resolving (for now) among them. */
+const CONNECTION_FAILURE = /connection|timeout|terminated|not queryable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN/i;
 
 export function openPostgresEngine(connectionString: string, options: PostgresOptions = {}): SqlEngine {
   const pool = new pg.Pool({
