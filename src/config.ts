@@ -138,7 +138,9 @@ function parseStatusRules(raw: string | undefined): Partial<StatusRules> {
   const value = nonEmpty('SESSION_LOG_STATUS_RULES', raw);
   if (value === undefined) return {};
   const pairs = value.split(',').map((pair) => pair.split('=').map((part) => part.trim()));
-  const rules = Object.fromEntries(pairs.map(([key = '', number = '']) => [key, number === '' ? Number.NaN : Number(number)]));
+  // A decimal number each (Number() would also take 0x10, and a second "=" would go unseen).
+  const decimal = (parts: string[]) => (parts.length === 2 && /^\d+(\.\d+)?$/.test(parts[1] ?? '') ? Number(parts[1]) : Number.NaN);
+  const rules = Object.fromEntries(pairs.map((parts) => [parts[0] ?? '', decimal(parts)]));
   const unknown = Object.keys(rules).find((key) => !(key in StatusRules.properties));
   if (unknown !== undefined) throw new ConfigError('SESSION_LOG_STATUS_RULES', `unknown rule "${unknown}" (known: ${Object.keys(StatusRules.properties).join(', ')})`);
   if (!Value.Check(PartialRules, rules)) {

@@ -45,7 +45,9 @@ async function main(): Promise<void> {
     await store.close();
   });
 
-  await app.listen({ port: config.port, host: config.host });
+  await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
+    throw new Error(`HOST, PORT: cannot listen on ${config.host}:${config.port}: ${error instanceof Error ? error.message : String(error)}`);
+  });
   if (admin.generated) {
     process.stdout.write(`\nInstructor token (kept in ${admin.file ?? ''}; shown once): ${admin.token}\n\n`);
   }

@@ -52,6 +52,9 @@ await describe('loadConfig', () => {
   it('reads status rule overrides, and names a bad one', () => {
     assert.deepEqual(loadConfig({ SESSION_LOG_STATUS_RULES: 'stuckMinMinutes=2, idleMinutes=0.5' }).statusRules, { stuckMinMinutes: 2, idleMinutes: 0.5 });
     assert.deepEqual(loadConfig({}).statusRules, {});
+    for (const bad of ['idleMinutes=0x10', 'idleMinutes=1=2', 'idleMinutes=1e1', 'idleMinutes=']) {
+      assert.throws(() => loadConfig({ SESSION_LOG_STATUS_RULES: bad }), /^ConfigError: SESSION_LOG_STATUS_RULES: idleMinutes /, bad);
+    }
     assert.throws(() => loadConfig({ SESSION_LOG_STATUS_RULES: 'bogus=1' }), /^ConfigError: SESSION_LOG_STATUS_RULES: unknown rule "bogus"/);
     assert.throws(() => loadConfig({ SESSION_LOG_STATUS_RULES: 'minSamples=0' }), /SESSION_LOG_STATUS_RULES: minSamples must be >= 1/);
     assert.throws(() => loadConfig({ SESSION_LOG_STATUS_RULES: 'idleMinutes=soon' }), /SESSION_LOG_STATUS_RULES: idleMinutes must be number/);

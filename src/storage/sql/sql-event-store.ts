@@ -26,7 +26,7 @@ export class SqlEventStore implements EventStore {
       provider: { getMigrations: () => Promise.resolve(this.engine.migrations) },
     });
     const { error } = await this.guard(() => migrator.migrateToLatest());
-    if (error !== undefined) throw this.classify(error);
+    if (error !== undefined) throw newerDatabase(error) ?? this.classify(error);
   }
 
   insertEvents(events: readonly NewEvent[]): Promise<void> {
@@ -92,4 +92,12 @@ export class SqlEventStore implements EventStore {
   private classify(error: unknown): unknown {
     return this.engine.isTransient(error) ? new StoreUnavailableError(error) : error;
   }
+}
+
+/** Kysely's refusal of a database that has a migration this code does not know, said plainly. */
+function newerDatabase(error: unknown): Error | undefined {
+  const unknown = /previously executed migration (\S+) is missing/.exec(error instanceof Error ? error.message : '')?.[1];
+  return unknown === undefined
+    ? undefined
+    : new Error(`the database was migrated by a newer version of session-log (migration ${unknown} is unknown to this one)`);
 }
