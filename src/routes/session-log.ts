@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { onRequestAsyncHookHandler } from 'fastify';
 import { INGEST_PATH } from '../http/ingest-cors.js';
+import { acceptJson } from '../http/json-body.js';
 import type { GroupCommitter } from '../ingest/group-commit.js';
 import { toNewEvents } from '../ingest/to-new-events.js';
 import { encodeCursor } from '../query/cursor.js';
@@ -16,7 +17,8 @@ export interface SessionLogRouteOptions {
   requireInstructor: onRequestAsyncHookHandler;
 }
 
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 503: ErrorResponse };
+const ingestErrors = { 400: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 503: ErrorResponse };
+const readErrors = { 400: ErrorResponse, 401: ErrorResponse, 503: ErrorResponse };
 
 const FILTER_HELP =
   'Filter on event_data fields with `data.<field>=[op:]value`, e.g. `data.status=gte:400` or ' +
@@ -27,8 +29,7 @@ const FILTER_HELP =
 export const sessionLogRoutes: FastifyPluginAsyncTypebox<SessionLogRouteOptions> = async (app, options) => {
   // What navigator.sendBeacon sends, and what needs no CORS preflight: the same JSON,
   // labelled text/plain. Only in this plugin, and only its POST has a body.
-  app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser('text/plain', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  acceptJson(app, 'text/plain');
 
   app.post(
     INGEST_PATH,
@@ -39,8 +40,9 @@ export const sessionLogRoutes: FastifyPluginAsyncTypebox<SessionLogRouteOptions>
           'Answered only once the events are durably stored. A batch is stored whole or not at all. ' +
           'The body may be labelled text/plain (as navigator.sendBeacon sends it); it is parsed as JSON all the same.',
         tags: ['events'],
+        consumes: ['application/json', 'text/plain'],
         body: IngestBody,
-        response: { 200: IngestResponse, ...errors },
+        response: { 200: IngestResponse, ...ingestErrors },
       },
     },
     async (request) => {
@@ -62,7 +64,7 @@ export const sessionLogRoutes: FastifyPluginAsyncTypebox<SessionLogRouteOptions>
         tags: ['events'],
         security: [{ instructorToken: [] }],
         querystring: EventQueryString,
-        response: { 200: EventsResponse, ...errors },
+        response: { 200: EventsResponse, ...readErrors },
       },
     },
     async (request) => {

@@ -109,6 +109,9 @@ await describeEachEngine('ingest validation', (engine) => {
     assert.equal(await message({ ...valid, eventType: 'e'.repeat(51) }), 'body/eventType must be 1-50 characters without control characters or unpaired surrogates');
     assert.equal(await message({ ...valid, eventType: 5 }), 'body/eventType must be string');
     assert.equal(await message({ events: [valid, { ...valid, eventType: 5 }] }), 'body/events/1/eventType must be string');
+    assert.match(await message('{"sessionToken":"ws_x","eventType":"a","eventData":{"__proto__":{"admin":true}}}'), /"__proto__" key.*prototype poisoning/);
+    assert.match(await message('{"sessionToken":"ws_x",'), /^the body is not valid JSON: /);
+    assert.equal(await message(''), 'the body is empty: send a JSON object');
   });
 
   for (const [what, eventData] of KEPT) {

@@ -5,7 +5,10 @@ import { startApp, type RunningApp } from '../helpers/test-app.js';
 
 interface OpenApiDocument {
   openapi: string;
-  paths: Record<string, Record<string, { security?: unknown[]; requestBody?: unknown; parameters?: Array<{ name: string }> }>>;
+  paths: Record<
+    string,
+    Record<string, { security?: unknown[]; requestBody?: { content?: Record<string, unknown> }; parameters?: Array<{ name: string }>; responses?: Record<string, unknown> }>
+  >;
 }
 
 await describe('OpenAPI document', () => {
@@ -30,5 +33,10 @@ await describe('OpenAPI document', () => {
       assert.ok(parameters.includes(name), `documents ${name}`);
     }
     assert.ok(document.paths['/healthz']);
+    // The spec's example answer, a beacon's text/plain body, and only the statuses each route gives.
+    assert.match(JSON.stringify(route.get?.responses?.['200']), /twilio_function_deploy_failed/);
+    assert.deepEqual(Object.keys(route.post.requestBody.content ?? {}), ['application/json', 'text/plain']);
+    assert.deepEqual(Object.keys(route.post.responses ?? {}), ['200', '400', '413', '415', '503']);
+    assert.deepEqual(Object.keys(route.get?.responses ?? {}), ['200', '400', '401', '503']);
   });
 });
