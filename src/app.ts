@@ -4,7 +4,7 @@ import { ServiceUnavailableError } from './errors.js';
 import { dashboardRoot, registerDashboard } from './http/dashboard.js';
 import { clientErrorHandler, registerErrorHandler } from './http/error-handler.js';
 import { registerIngestCors } from './http/ingest-cors.js';
-import { acceptJson } from './http/json-body.js';
+import { registerJsonBodies } from './http/json-body.js';
 import cookie from '@fastify/cookie';
 import { cookieSecret, instructorAuth } from './http/instructor-auth.js';
 import { authRoutes } from './routes/auth.js';
@@ -67,7 +67,7 @@ export async function buildApp(options: AppOptions) {
     clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler());
-  acceptJson(app, 'application/json');
+  registerJsonBodies(app);
   registerErrorHandler(app);
   await registerIngestCors(app, options.corsOrigins);
   await registerOpenApi(app, VERSION);

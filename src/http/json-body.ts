@@ -2,12 +2,20 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { BadRequestError } from '../errors.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The JSON body's length in characters, as read (0 without one): what the ingest queue bounds. */
+    bodyLength: number;
+  }
+}
+
 /**
  * Request bodies as JSON, with prototype poisoning refused, and a message that says what
  * is wrong (Fastify's own parser answers every case "Body is not valid JSON").
  */
-export function parseJsonBody(_request: FastifyRequest, body: string, done: (error: Error | null, value?: unknown) => void): void {
-  if (body.trim() === '') return done(new BadRequestError('invalid_json', 'the body is empty: send a JSON object'));
+function parseJsonBody(request: FastifyRequest, body: string, done: (error: Error | null, value?: unknown) => void): void {
+  request.bodyLength = body.length;
+  if (body.length === 0) return done(new BadRequestError('invalid_json', 'the body is empty: send a JSON object'));
   try {
     done(null, secureJson.parse(body, { protoAction: 'error', constructorAction: 'error' }));
   } catch (error) {
@@ -23,7 +31,13 @@ export function parseJsonBody(_request: FastifyRequest, body: string, done: (err
   }
 }
 
-/** Parses `contentType` bodies with parseJsonBody instead of Fastify's parser. */
+/** JSON bodies for the whole app (application/json), parsed by parseJsonBody. */
+export function registerJsonBodies(app: FastifyInstance): void {
+  app.decorateRequest('bodyLength', 0);
+  acceptJson(app, 'application/json');
+}
+
+/** Parses `contentType` bodies as JSON too (in the plugin that calls it). */
 export function acceptJson(app: FastifyInstance, contentType: string): void {
   app.removeContentTypeParser(contentType);
   app.addContentTypeParser(contentType, { parseAs: 'string' }, parseJsonBody);

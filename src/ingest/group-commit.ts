@@ -145,8 +145,9 @@ export class GroupCommitter {
   private finish(group: Pending[], error: unknown): void {
     this.inFlight -= 1;
     let answered = group;
-    this.lastRefusal = error instanceof StoreUnavailableError ? Date.now() : error === null ? 0 : this.lastRefusal;
+    if (error === null) this.lastRefusal = 0;
     if (error instanceof StoreUnavailableError) {
+      this.lastRefusal = Date.now();
       // The database is down or busy: what waits here would fail the same way, only
       // later. Answer it now, and for a moment refuse new requests at once.
       this.failingUntil = Date.now() + this.options.failFastMs;

@@ -47,9 +47,8 @@ export const sessionLogRoutes: FastifyPluginAsyncTypebox<SessionLogRouteOptions>
     },
     async (request) => {
       const events = toNewEvents(request.body);
-      // Without a Content-Length (a chunked body), measured: the queue's memory bound counts bytes.
-      const bytes = Number(request.headers['content-length']) || JSON.stringify(request.body).length;
-      await options.committer.submit(events, bytes);
+      // The body's length as read, chunked or not, stands for its size in the queue's memory bound.
+      await options.committer.submit(events, request.bodyLength);
       return { success: true as const, message: 'Event logged successfully', count: events.length };
     },
   );

@@ -51,6 +51,17 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
     }
   }
 
+  /** An ingest endpoint whose port answers nothing until `bringBack()` puts the service behind it. */
+  async function downEndpoint(): Promise<{ endpoint: string; bringBack: () => Promise<TcpProxy> }> {
+    const target = new URL(app.url);
+    const proxy = await TcpProxy.start(target.hostname, Number(target.port));
+    await proxy.stop();
+    return {
+      endpoint: `http://127.0.0.1:${proxy.port}/api/session-log`,
+      bringBack: () => TcpProxy.start(target.hostname, Number(target.port), proxy.port),
+    };
+  }
+
   const tokenOf = (page: Page) => page.evaluate(() => (globalThis as unknown as SdkWindow).sessionLog.getSessionToken());
 
   it('sends the spec’s example calls with the context the spec shows', async () => {
@@ -126,11 +137,7 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
   });
 
   it('keeps events while the service is down and sends each once when it is back', async () => {
-    const target = new URL(app.url);
-    const proxy = await TcpProxy.start(target.hostname, Number(target.port));
-    const port = proxy.port;
-    await proxy.stop();
-    const endpoint = `http://127.0.0.1:${port}/api/session-log`;
+    const { endpoint, bringBack } = await downEndpoint();
     const page = await openPage('/offline.html', `data-session-log data-endpoint="${endpoint}"`);
     const token = await tokenOf(page);
     await page.evaluate(() => {
@@ -141,7 +148,7 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
     // A reload while still down: the next page load finds the events left in storage.
     await page.reload();
     await page.evaluate(() => (globalThis as unknown as SdkWindow).logAction('after_reload', {}));
-    const back = await TcpProxy.start(target.hostname, Number(target.port), port);
+    const back = await bringBack();
     try {
       await page.evaluate(() => (globalThis as unknown as SdkWindow).sessionLog.flush());
       const events = await eventsOf(token, 31);
@@ -157,11 +164,7 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
   });
 
   it('past maxQueued drops the oldest, says how many once it can, and keeps the rest', async () => {
-    const target = new URL(app.url);
-    const proxy = await TcpProxy.start(target.hostname, Number(target.port));
-    const port = proxy.port;
-    await proxy.stop();
-    const endpoint = `http://127.0.0.1:${port}/api/session-log`;
+    const { endpoint, bringBack } = await downEndpoint();
     const page = await openPage('/overflow.html', `data-session-log data-endpoint="${endpoint}" data-max-queued="20"`);
     let posts = 0;
     page.on('request', (request) => {
@@ -174,7 +177,7 @@ describe('browser SDK in Chromium', { skip: browserUnavailable() ?? false }, () 
       // Retries while the queue is full must not turn queued events into reports.
       return w.sessionLog.flush().then(() => w.sessionLog.flush());
     });
-    const back = await TcpProxy.start(target.hostname, Number(target.port), port);
+    const back = await bringBack();
     try {
       await page.evaluate(() => (globalThis as unknown as SdkWindow).sessionLog.flush());
       const events = await eventsOf(token, 21);

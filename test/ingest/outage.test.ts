@@ -49,6 +49,22 @@ async function storedNumbers(app: RunningApp): Promise<number[]> {
   return numbers;
 }
 
+/** As a client would: posts one event, again after a pause while the answer is not 200, `attempts` times at most; the statuses. */
+async function postUntilStored(app: RunningApp, sessionToken: string, attempts: number): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let attempt = 0; attempt < attempts && statuses.at(-1) !== 200; attempt += 1) {
+    if (attempt > 0) await sleep(100);
+    statuses.push((await app.post({ sessionToken, eventType: 'action', eventData: { n: attempt } })).status);
+  }
+  return statuses;
+}
+
+/** Ends every other connection to the client's database (the service's pool among them); how many. */
+async function terminateConnections(admin: pg.Client): Promise<number> {
+  const killed = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+  return killed.rowCount ?? 0;
+}
+
 function assertNoAcknowledgedEventLost(outcomes: Outcome[], stored: number[]): void {
   assert.deepEqual([...new Set(outcomes.map((o) => o.status))].filter((s) => s !== 200 && s !== 503), []);
   assert.equal(new Set(stored).size, stored.length, 'no event stored twice');
@@ -105,29 +121,17 @@ await describe('PostgreSQL outage', { skip: (await postgresAvailable()) ? false 
     } finally {
       await proxy.restore();
     }
-    let status = 0;
-    for (let attempt = 0; attempt < 20 && status !== 200; attempt += 1) {
-      status = (await app.post({ sessionToken: 'ws_thawed', eventType: 'action', eventData: {} })).status;
-      if (status !== 200) await sleep(100);
-    }
-    assert.equal(status, 200);
+    assert.equal((await postUntilStored(app, 'ws_thawed', 20)).at(-1), 200);
   });
 
   it('survives its connections being killed by the server', async () => {
     await app.post({ sessionToken: 'ws_killed', eventType: 'action', eventData: { n: 0 } });
     const admin = new pg.Client({ connectionString: databaseUrl });
     await admin.connect();
-    const killed = await admin.query(
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-    );
+    const killed = await terminateConnections(admin);
     await admin.end();
-    assert.ok((killed.rowCount ?? 0) > 0, 'some connections were killed');
-    const statuses: number[] = [];
-    // As a client would: retry after a pause while the answer is 503.
-    for (let attempt = 0; attempt < 30 && statuses.at(-1) !== 200; attempt += 1) {
-      if (attempt > 0) await sleep(100);
-      statuses.push((await app.post({ sessionToken: 'ws_killed', eventType: 'action', eventData: { n: 1 } })).status);
-    }
+    assert.ok(killed > 0, 'some connections were killed');
+    const statuses = await postUntilStored(app, 'ws_killed', 30);
     assert.deepEqual(statuses.filter((s) => s !== 200 && s !== 503), []);
     assert.equal(statuses.at(-1), 200);
   });
@@ -138,7 +142,7 @@ await describe('PostgreSQL outage', { skip: (await postgresAvailable()) ? false 
     const name = new URL(databaseUrl).pathname.slice(1);
     const setReadOnly = async (on: boolean) => {
       await admin.query(`ALTER DATABASE "${name}" SET default_transaction_read_only = ${on ? 'on' : 'off'}`);
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      await terminateConnections(admin);
     };
     try {
       await setReadOnly(true);
@@ -153,12 +157,7 @@ await describe('PostgreSQL outage', { skip: (await postgresAvailable()) ? false 
       await setReadOnly(false);
       await admin.end();
     }
-    let status = 0;
-    for (let attempt = 0; attempt < 30 && status !== 200; attempt += 1) {
-      status = (await app.post({ sessionToken: 'ws_writable', eventType: 'action', eventData: {} })).status;
-      if (status !== 200) await sleep(100);
-    }
-    assert.equal(status, 200);
+    assert.equal((await postUntilStored(app, 'ws_writable', 30)).at(-1), 200);
     assert.equal((await fetch(`${app.url}/healthz`)).status, 200);
   });
 });

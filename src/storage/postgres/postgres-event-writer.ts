@@ -8,7 +8,7 @@ import { insertEventsStatement } from './insert-events-statement.js';
  * How long a student is remembered. Another instance may rename them meanwhile; a name
  * this one sees again is then written again within this time (last name sent wins).
  */
-export const STUDENT_MEMORY_MS = 10_000;
+const STUDENT_MEMORY_MS = 10_000;
 
 /**
  * One statement per group. Students this process already knows are passed by id, so a

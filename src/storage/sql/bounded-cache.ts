@@ -13,7 +13,7 @@ export class BoundedCache<K, V> {
 
   get(key: K): V | undefined {
     const entry = this.entries.get(key);
-    if (entry === undefined || Date.now() - entry.at <= this.maxAgeMs) return entry?.value;
+    if (entry === undefined || this.maxAgeMs === Infinity || Date.now() - entry.at <= this.maxAgeMs) return entry?.value;
     this.entries.delete(key);
     return undefined;
   }
