@@ -8,6 +8,7 @@ import { cleanUpDatabases, ENGINES } from '../helpers/engines.js';
 import { postgresAvailable } from '../helpers/postgres.js';
 
 const WRITE_LOCK_KEY = 1582665748;
+const SESSION_LOCK_CLASS = 1582665749;
 /** Short, so that the test can outwait it. */
 const STUDENT_MEMORY_MS = 200;
 
@@ -50,6 +51,30 @@ await describe('PostgreSQL instances sharing a database', { skip: (await postgre
     assert.deepEqual(events.map((e) => [e.event_data.n, e.student_email]), [
       [1, 'ann@example.com'],
       [2, 'ann@example.com'],
+    ]);
+  });
+
+  it('never lets a reader following the log skip an id that commits after a later one', async () => {
+    const follow = (store: EventStore) => store.queryEvents({ dataFilters: [], order: 'asc', limit: 100 });
+    const before = (await follow(a)).at(-1)?.event_id ?? 0;
+    // The late group takes its ids, then waits on its session's lock, held here.
+    await admin.query('BEGIN');
+    await admin.query(`SELECT pg_advisory_xact_lock($1, hashtext('ws_late'))`, [SESSION_LOCK_CLASS]);
+    const late = a.insertEvents([{ sessionToken: 'ws_late', eventType: 'action', eventData: { n: 'late' } }]);
+    await untilWaiters(1);
+    await b.insertEvents([{ sessionToken: 'ws_early', eventType: 'action', eventData: { n: 'early' } }]);
+
+    const committed = await b.queryEvents({ sessionToken: 'ws_early', dataFilters: [], order: 'desc', limit: 1 });
+    assert.equal(committed.length, 1, 'the later id is committed and readable newest first');
+    const lateId = committed[0]!.event_id - 1;
+    assert.deepEqual((await follow(a)).filter((e) => e.event_id > before), [], 'nothing past the write in progress');
+
+    await admin.query('COMMIT');
+    await late;
+    const followed = (await follow(b)).filter((e) => e.event_id > before);
+    assert.deepEqual(followed.map((e) => [e.event_id, e.event_data.n]), [
+      [lateId, 'late'],
+      [lateId + 1, 'early'],
     ]);
   });
 

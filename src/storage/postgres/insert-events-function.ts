@@ -1,7 +1,13 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 
-/** The transaction-level advisory lock every group insert takes, and migrations that must stop them. */
+/**
+ * The advisory lock key of the writers: 001 and 002's writers hold it for their whole
+ * transaction, 007's only while they reserve their event ids. A migration that must stop
+ * every writer holds it until it commits.
+ */
 export const WRITE_LOCK = 1582665748;
+/** The class of the per-session advisory locks (two-key form: this, hashtext(session_token)). */
+const SESSION_LOCK_CLASS = 1582665749;
 
 /**
  * For a migration that rewrites what the writers touch: no statement timeout (a backfill
@@ -14,34 +20,108 @@ export async function holdWriters(db: Kysely<unknown>): Promise<void> {
 }
 
 /**
- * A group of events in one call (one round trip, one autocommit):
- *
- * 1. Take the transaction-level advisory lock, so event ids and created_at follow commit
- *    order across instances (keyset pagination relies on it). The insert is a separate
- *    statement after it: it gets a snapshot taken after the lock, so it sees every link
- *    and student that other instances committed before.
- * 2. Upsert the students the caller does not know yet (it passes the others by id), and
- *    return them for the caller to remember.
- * 3. Give each event its student: its own email's; else, after the session's first
- *    identified event in this group, that one's; else the session's stored link.
- * 4. Record each session's newest link; insert the events, skipping known client ids.
+ * Migrations 001 and 002: a group of events in one call (one round trip, one autocommit),
+ * serialised by a transaction-level advisory lock so that event ids follow commit order
+ * across instances. The insert is a statement after the lock: its snapshot sees every link
+ * and student that other instances committed before. See groupInsert for the steps.
  */
 export async function createInsertEventsFunction(db: Kysely<unknown>, { withSeq }: { withSeq: boolean }) {
   // Migration 001 created the function without seq, 002 with it: the text must stay
   // what each migration ran, hence the switch rather than an edited copy.
-  const seqParam = withSeq ? sql`p_seqs integer[],` : sql``;
-  const seqInput = withSeq ? sql`, p_seqs` : sql``;
-  const seqColumn = withSeq ? sql`, seq` : sql``;
-  const seqValue = withSeq ? sql`, r.seq` : sql``;
   await sql`CREATE FUNCTION session_log_insert_events(
-    p_tokens text[], p_types text[], p_data jsonb[], p_emails text[], p_event_ids uuid[], ${seqParam}
+    p_tokens text[], p_types text[], p_data jsonb[], p_emails text[], p_event_ids uuid[], ${withSeq ? sql`p_seqs integer[],` : sql``}
     p_new_emails text[], p_new_names text[], p_known_ids bigint[], p_known_emails text[]
   ) RETURNS TABLE (student_id bigint, email text, name text)
   LANGUAGE plpgsql VOLATILE AS $fn$
   #variable_conflict use_column
   BEGIN
     PERFORM pg_advisory_xact_lock(${sql.lit(WRITE_LOCK)});
-    RETURN QUERY
+    RETURN QUERY ${groupInsert({ withSeq, reservedIds: false })};
+  END
+  $fn$`.execute(db);
+}
+
+/**
+ * Migration 007: writers commit concurrently. Event ids no longer follow commit order;
+ * instead each group, in a moment under the writers' lock, takes its transaction id and a
+ * block of consecutive event ids, so that ids follow transaction ids across groups. A read
+ * that follows the log then returns only rows whose writer's transaction id is below the
+ * oldest write still in progress in this database (session_log_settled_xid): rows that no
+ * later commit can precede in event_id order. Groups that share a session still commit one
+ * after the other (a lock per session, in a fixed order), so that an anonymous event sees
+ * the link another instance's group is committing for its session.
+ */
+export async function replaceInsertEventsFunction(db: Kysely<unknown>): Promise<void> {
+  const sequence = sql.lit(`${await identitySequence(db)}`);
+  await sql`CREATE OR REPLACE FUNCTION session_log_insert_events(
+    p_tokens text[], p_types text[], p_data jsonb[], p_emails text[], p_event_ids uuid[], p_seqs integer[],
+    p_new_emails text[], p_new_names text[], p_known_ids bigint[], p_known_emails text[]
+  ) RETURNS TABLE (student_id bigint, email text, name text)
+  LANGUAGE plpgsql VOLATILE AS $fn$
+  #variable_conflict use_column
+  DECLARE
+    v_xid xid8;
+    v_first bigint;
+  BEGIN
+    PERFORM pg_advisory_lock(${sql.lit(WRITE_LOCK)});
+    BEGIN
+      v_xid := pg_current_xact_id();
+      v_first := nextval(${sequence}::regclass);
+      PERFORM setval(${sequence}::regclass, v_first + cardinality(p_tokens) - 1);
+    EXCEPTION WHEN OTHERS OR query_canceled THEN
+      -- A session-level lock outlives the failed statement: release it, or every writer waits.
+      PERFORM pg_advisory_unlock(${sql.lit(WRITE_LOCK)});
+      RAISE;
+    END;
+    PERFORM pg_advisory_unlock(${sql.lit(WRITE_LOCK)});
+    PERFORM pg_advisory_xact_lock(${sql.lit(SESSION_LOCK_CLASS)}, h)
+      FROM (SELECT DISTINCT hashtext(t) AS h FROM unnest(p_tokens) AS t ORDER BY 1) AS sessions;
+    RETURN QUERY ${groupInsert({ withSeq: true, reservedIds: true })};
+  END
+  $fn$`.execute(db);
+  await sql`CREATE FUNCTION session_log_settled_xid() RETURNS xid8 LANGUAGE plpgsql VOLATILE AS $fn$
+  DECLARE
+    v_snapshot pg_snapshot := pg_current_snapshot();
+    v_oldest xid8;
+  BEGIN
+    -- Transactions in progress at the snapshot that still hold a transaction id in this
+    -- database now (others have finished, or write elsewhere: another database's long
+    -- transaction must not hold our readers back). Compared on the low 32 bits, which
+    -- pg_stat_activity shows: transactions in progress together are never 2^32 apart.
+    SELECT min(x) INTO v_oldest FROM pg_snapshot_xip(v_snapshot) AS x
+    WHERE (x::text::bigint % 4294967296) IN (
+      SELECT backend_xid::text::bigint FROM pg_stat_activity
+      WHERE datname = current_database() AND backend_xid IS NOT NULL
+    );
+    RETURN least(v_oldest, pg_snapshot_xmax(v_snapshot));
+  END
+  $fn$`.execute(db);
+}
+
+async function identitySequence(db: Kysely<unknown>): Promise<string> {
+  const { rows } = await sql<{ name: string }>`SELECT pg_get_serial_sequence('events', 'event_id') AS name`.execute(db);
+  const name = rows[0]?.name;
+  if (name === undefined) throw new Error('events.event_id has no sequence');
+  return name;
+}
+
+/**
+ * `WITH … SELECT`: one statement that stores a group and returns the students it upserted.
+ *
+ * 1. Upsert the students the caller does not know yet (it passes the others by id), and
+ *    return them for the caller to remember.
+ * 2. Give each event its student: its own email's; else, after the session's first
+ *    identified event in this group, that one's; else the session's stored link.
+ * 3. Record each session's newest link; insert the events, skipping known client ids.
+ *    With reserved ids, the i-th event takes v_first + i - 1 and records v_xid.
+ */
+function groupInsert({ withSeq, reservedIds }: { withSeq: boolean; reservedIds: boolean }): RawBuilder<unknown> {
+  const seqInput = withSeq ? sql`, p_seqs` : sql``;
+  const seqColumn = withSeq ? sql`, seq` : sql``;
+  const seqValue = withSeq ? sql`, r.seq` : sql``;
+  const idColumns = reservedIds ? sql`event_id, write_xid, ` : sql``;
+  const idValues = reservedIds ? sql`v_first + r.idx - 1, v_xid, ` : sql``;
+  return sql`
     WITH input AS MATERIALIZED (
       SELECT u.*
       FROM unnest(p_tokens, p_types, p_data, p_emails, p_event_ids${seqInput})
@@ -83,14 +163,13 @@ export async function createInsertEventsFunction(db: Kysely<unknown>, { withSeq 
       WHERE ss.student_id IS DISTINCT FROM EXCLUDED.student_id
     ),
     inserted AS (
-      INSERT INTO events (student_id, session_token, event_type, event_data, created_at, client_event_id${seqColumn})
-      SELECT r.resolved_student, r.session_token, r.event_type, r.event_data,
+      INSERT INTO events (${idColumns}student_id, session_token, event_type, event_data, created_at, client_event_id${seqColumn})
+      ${reservedIds ? sql`OVERRIDING SYSTEM VALUE` : sql``}
+      SELECT ${idValues}r.resolved_student, r.session_token, r.event_type, r.event_data,
              date_trunc('milliseconds', clock_timestamp()), r.client_event_id${seqValue}
       FROM resolved r
       ORDER BY r.idx
       ON CONFLICT (client_event_id) DO NOTHING
     )
-    SELECT u.student_id, u.email, u.name FROM upserted u;
-  END
-  $fn$`.execute(db);
+    SELECT u.student_id, u.email, u.name FROM upserted u`;
 }

@@ -2,8 +2,9 @@ import type { KnownStudent } from '../sql/bounded-cache.js';
 import type { NewEvent } from '../types.js';
 
 /**
- * A call of session_log_insert_events (created by migration 001, where its steps are
- * described; 002 added `seq`), as a named statement: each connection parses and plans it once.
+ * A call of session_log_insert_events (insert-events-function.ts: created by migration 001,
+ * `seq` added by 002, concurrent since 007), as a named statement: each connection parses
+ * and plans it once.
  */
 export function insertEventsStatement(
   events: readonly NewEvent[],

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
-import { createInsertEventsFunction, holdWriters } from './insert-events-function.js';
+import { createInsertEventsFunction, holdWriters, replaceInsertEventsFunction } from './insert-events-function.js';
 
 /** PostgreSQL schema history. Same numbers as SQLite's; never edit a released entry. */
 export const postgresMigrations: Record<string, Migration> = {
@@ -152,6 +152,15 @@ export const postgresMigrations: Record<string, Migration> = {
     // runs this again at the next start.
     async up(db: Kysely<unknown>) {
       await sql`DROP INDEX IF EXISTS events_session_type_idx`.execute(db);
+    },
+  },
+  '007_concurrent_writers': {
+    // Writers stop serialising on one lock (see replaceInsertEventsFunction). Rows stored
+    // before have no write_xid: they were written in commit order, and are all settled.
+    async up(db: Kysely<unknown>) {
+      await holdWriters(db);
+      await sql`ALTER TABLE events ADD COLUMN write_xid xid8`.execute(db);
+      await replaceInsertEventsFunction(db);
     },
   },
 };

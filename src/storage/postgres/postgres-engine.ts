@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql, type SqlBool } from 'kysely';
 import type { Database } from '../sql/database.js';
 import type { SqlEngine } from '../sql/sql-engine.js';
 import { discardBrokenClients } from './discard-broken-clients.js';
@@ -49,13 +49,16 @@ export function openPostgresEngine(connectionString: string, options: PostgresOp
     db,
     migrations: postgresMigrations,
     insertEvents: (events) => writer.insertEvents(events),
-    // Writers queue on one lock anyway; one group at a time lets the next one grow
-    // (measured: 1 in flight beat 2 and 3 by about 10%).
+    // Measured with writers serialised on one lock, 1 in flight beat 2 and 3 by about 10%.
     writeConcurrency: 1,
     decodeData: (raw) => raw as Record<string, unknown>,
     encodeTime: (time) => time,
     decodeTime: (raw) => (raw as Date).toISOString(),
     decodeId: (raw) => Number(raw),
+    followHorizon: async () => {
+      const { rows } = await sql<{ xid: string }>`SELECT session_log_settled_xid()::text AS xid`.execute(db);
+      return sql<SqlBool>`(e.write_xid IS NULL OR e.write_xid < ${rows[0]?.xid}::xid8)`;
+    },
     jsonField: postgresJsonField,
     isTransient,
     isMissingReference: (error) => error instanceof pg.DatabaseError && error.code === FOREIGN_KEY_VIOLATION,

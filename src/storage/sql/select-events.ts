@@ -6,8 +6,11 @@ import type { SqlEngine } from './sql-engine.js';
 
 type EventsScope = ExpressionBuilder<Database & { e: Database['events'] }, 'e'>;
 
-/** The read behind GET /api/session-log: every field of the query narrows the result. */
-export function selectEvents(engine: SqlEngine, query: EventQuery) {
+/**
+ * The read behind GET /api/session-log: every field of the query narrows the result, and
+ * so does `horizon` (SqlEngine.followHorizon) when given.
+ */
+export function selectEvents(engine: SqlEngine, query: EventQuery, horizon?: Expression<SqlBool>) {
   return engine.db
     .selectFrom('events as e')
     .leftJoin('students as s', 's.student_id', 'e.student_id')
@@ -21,7 +24,7 @@ export function selectEvents(engine: SqlEngine, query: EventQuery) {
       's.name as student_name',
       'e.seq',
     ])
-    .where((eb) => eb.and(conditions(engine, query, eb as unknown as EventsScope)))
+    .where((eb) => eb.and([...conditions(engine, query, eb as unknown as EventsScope), ...(horizon === undefined ? [] : [horizon])]))
     .orderBy('e.event_id', query.order)
     .limit(query.limit);
 }

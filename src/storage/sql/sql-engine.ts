@@ -24,6 +24,13 @@ export interface SqlEngine {
   /** ISO 8601 with milliseconds, e.g. "2025-10-27T15:30:45.123Z". */
   decodeTime(raw: unknown): string;
   decodeId(raw: unknown): number;
+  /**
+   * For a read that follows the log (oldest first), asked just before it: a condition on
+   * `e` keeping only the rows that no write still in progress can precede in event_id
+   * order, so that a cursor past them never skips a row committed later. Undefined where
+   * ids follow commit order anyway (one writer).
+   */
+  followHorizon(): Promise<Expression<SqlBool> | undefined>;
   /** Predicates on the field at `path` of `e.event_data`, combined by dataFilter(). */
   jsonField(path: readonly string[]): JsonFieldPredicates;
   /** True for errors that pass: connection lost, timeout, database busy. */

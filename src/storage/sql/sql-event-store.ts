@@ -44,7 +44,10 @@ export class SqlEventStore implements EventStore {
   }
 
   async queryEvents(query: EventQuery): Promise<StoredEvent[]> {
-    const rows = await this.guard(() => selectEvents(this.engine, query).execute());
+    const rows = await this.guard(async () => {
+      const horizon = query.order === 'asc' ? await this.engine.followHorizon() : undefined;
+      return selectEvents(this.engine, query, horizon).execute();
+    });
     return rows.map((row) => toStoredEvent(this.engine, row));
   }
 

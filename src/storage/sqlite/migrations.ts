@@ -120,6 +120,11 @@ export const sqliteMigrations: Record<string, Migration> = {
       await sql`DROP INDEX IF EXISTS events_session_type_idx`.execute(db);
     },
   },
+  '007_concurrent_writers': {
+    // PostgreSQL's writers stop serialising here. SQLite has one writer, whose ids follow
+    // commit order: nothing to change, the number is kept so both histories read alike.
+    up: () => Promise.resolve(),
+  },
 };
 
 /** The field `key` of a JSON document (else `fallback`'s when `key`'s is absent or null), as text if a string or a number. */

@@ -27,6 +27,8 @@ export function openSqliteEngine(file: string): SqlEngine {
     encodeTime: (time) => time.toISOString(),
     decodeTime: (raw) => raw as string,
     decodeId: (raw) => raw as number,
+    // One writer thread: ids follow commit order, every committed row is settled.
+    followHorizon: () => Promise.resolve(undefined),
     jsonField: sqliteJsonField,
     isTransient: isTransientSqliteError,
     isMissingReference: (error) => (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY',
