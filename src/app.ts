@@ -11,6 +11,9 @@ import { authRoutes } from './routes/auth.js';
 import { registerOpenApi } from './http/openapi.js';
 import { validatorCompiler } from './http/validator-compiler.js';
 import { GroupCommitter, groupCommitFor, type GroupCommitOptions } from './ingest/group-commit.js';
+import { DEFAULT_FEED_OPTIONS, LiveFeed } from './live/live-feed.js';
+import { DEFAULT_LIVE_OPTIONS, LiveHub, type LiveOptions } from './live/live-hub.js';
+import { liveRoutes } from './live/live-routes.js';
 import { healthRoutes } from './routes/health.js';
 import { sdkRoutes, sdkScripts, type ServedScript } from './routes/sdk.js';
 import { sessionLogRoutes } from './routes/session-log.js';
@@ -41,6 +44,8 @@ export interface AppOptions {
   trustProxy?: false | string;
   /** How long a request may take to arrive whole (a client that stalls would hold shutdown open). */
   requestTimeoutMs?: number;
+  /** Live streams' limits where they differ from the defaults. */
+  live?: Partial<LiveOptions>;
 }
 
 /** 1 MB over a slow phone link takes seconds; a request still arriving after this is cut (408). */
@@ -72,8 +77,16 @@ export async function buildApp(options: AppOptions) {
   await registerIngestCors(app, options.corsOrigins);
   await registerOpenApi(app, VERSION);
 
-  const committer = new GroupCommitter(options.store, options.groupCommit ?? groupCommitFor(options.store));
+  const committer = new GroupCommitter(options.store, options.groupCommit ?? groupCommitFor(options.store), () =>
+    options.store.changes.announce(),
+  );
   app.addHook('onClose', () => committer.drain());
+  const feed = new LiveFeed(options.store, DEFAULT_FEED_OPTIONS, (error) => app.log.warn({ err: error }, 'live feed: reading new events failed'));
+  const hub = new LiveHub(options.store, feed, { ...DEFAULT_LIVE_OPTIONS, ...options.live }, (error) =>
+    app.log.warn({ err: error }, 'live stream: a subscription failed'),
+  );
+  // Long-lived streams would hold the close open: they end, saying so, and clients resume elsewhere.
+  app.addHook('preClose', async () => hub.closeAll());
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/api/') && !isReady()) throw new ServiceUnavailableError('the database is being migrated', 2);
   });
@@ -85,6 +98,7 @@ export async function buildApp(options: AppOptions) {
   const auth = instructorAuth(options.adminToken, options.store);
   await app.register(authRoutes, { auth });
   await app.register(sessionLogRoutes, { store: options.store, committer, requireInstructor: auth.require });
+  await app.register(liveRoutes, { hub, requireInstructor: auth.require });
   await app.register(sessionsRoutes, { store: options.store, requireInstructor: auth.require, rules: { ...DEFAULT_RULES, ...options.statusRules } });
   return app;
 }

@@ -4,6 +4,7 @@
 // the bench's level as the service does.
 // Env: PORT, HOST, LOG_LEVEL.
 import { buildApp } from '../../src/app.js';
+import { InProcessChangeChannel } from '../../src/storage/in-process-change-channel.js';
 import type { EventStore } from '../../src/storage/types.js';
 
 const notMeasured = () => Promise.reject(new Error('not part of this baseline'));
@@ -14,6 +15,8 @@ const store: EventStore = {
   ping: () => Promise.resolve(),
   close: () => Promise.resolve(),
   queryEvents: notMeasured,
+  latestSettledEventId: notMeasured,
+  changes: new InProcessChangeChannel(),
   readClassActivity: notMeasured,
   startInstructorSession: notMeasured,
   isInstructorSession: notMeasured,

@@ -68,9 +68,8 @@ function toErrorReply(error: FastifyError): ErrorReply {
   }
   if (error.validation !== undefined) {
     const tooLarge = error.validation.some((v) => (v.params as { tooLarge?: boolean }).tooLarge === true);
-    return tooLarge
-      ? { status: 413, code: 'payload_too_large', message: validationMessage(error), headers: {} }
-      : { status: 400, code: 'invalid_request', message: validationMessage(error), headers: {} };
+    const message = validationMessage(error.validation, error.validationContext ?? 'request');
+    return tooLarge ? { status: 413, code: 'payload_too_large', message, headers: {} } : { status: 400, code: 'invalid_request', message, headers: {} };
   }
   const known = FASTIFY_ERRORS[error.code];
   if (known !== undefined) return { ...known, message: error.message, headers: {} };
@@ -82,10 +81,10 @@ function toErrorReply(error: FastifyError): ErrorReply {
 }
 
 /** The first schema violation, named by where it is: "body/eventType must be string". */
-function validationMessage(error: FastifyError): string {
-  const first = firstViolation(error.validation ?? []);
-  if (first === undefined) return error.message;
-  const where = `${error.validationContext ?? 'request'}${first.instancePath}`;
+export function validationMessage(violations: readonly Violation[], context: string): string {
+  const first = firstViolation(violations);
+  if (first === undefined) return `${context} is invalid`;
+  const where = `${context}${first.instancePath}`;
   // A hint explains a value's form (its length, its characters); a value of the wrong type is just that.
   const explained = first.keyword === 'type' ? undefined : (first as { parentSchema?: { [ERROR_HINT]?: string } }).parentSchema?.[ERROR_HINT];
   if (explained !== undefined) return `${where} ${explained}`;
@@ -94,7 +93,7 @@ function validationMessage(error: FastifyError): string {
   return `${where} ${first.message ?? 'is invalid'}${detail}`;
 }
 
-type Violation = NonNullable<FastifyError['validation']>[number];
+export type Violation = NonNullable<FastifyError['validation']>[number];
 
 /**
  * A value of one of a union's kinds (a text, or a list of them) fails the other kinds on

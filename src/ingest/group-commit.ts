@@ -63,6 +63,8 @@ export class GroupCommitter {
   constructor(
     private readonly store: GroupWriter,
     private readonly options: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
+    /** After each committed group: where live readers are told (never delays the answer). */
+    private readonly onCommitted: () => void = () => {},
   ) {}
 
   /** `bytes`: the request's size, for the memory bound (estimated when unknown). */
@@ -145,7 +147,10 @@ export class GroupCommitter {
   private finish(group: Pending[], error: unknown): void {
     this.inFlight -= 1;
     let answered = group;
-    if (error === null) this.lastRefusal = 0;
+    if (error === null) {
+      this.lastRefusal = 0;
+      this.onCommitted();
+    }
     if (error instanceof StoreUnavailableError) {
       this.lastRefusal = Date.now();
       // The database is down or busy: what waits here would fail the same way, only

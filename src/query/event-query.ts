@@ -1,5 +1,6 @@
 import { BadRequestError } from '../errors.js';
-import { DEFAULT_LIMIT, type EventQueryString } from '../schemas/event-query.js';
+import type { EventFilter } from '../live/event-matcher.js';
+import { DEFAULT_LIMIT, type EventQueryString, type StreamFilters } from '../schemas/event-query.js';
 import type { EventQuery } from '../storage/types.js';
 import { decodeCursor } from './cursor.js';
 import { parseDataFilters } from './data-filters.js';
@@ -8,15 +9,22 @@ import { parseDataFilters } from './data-filters.js';
 export function toEventQuery(qs: EventQueryString): EventQuery {
   const order = qs.order ?? 'desc';
   return {
-    sessionToken: qs.sessionToken,
-    studentEmail: qs.studentEmail?.toLowerCase(),
-    eventType: qs.eventType,
+    ...toEventFilter(qs),
     since: instant('since', qs.since),
     until: instant('until', qs.until),
-    dataFilters: parseDataFilters(qs),
     order,
     afterEventId: qs.cursor === undefined ? undefined : decodeCursor(qs.cursor, order),
     limit: qs.limit ?? DEFAULT_LIMIT,
+  };
+}
+
+/** Turns validated filters (of a query string, or a WebSocket subscription) into what selects events. */
+export function toEventFilter(filters: StreamFilters): EventFilter {
+  return {
+    sessionToken: filters.sessionToken,
+    studentEmail: filters.studentEmail?.toLowerCase(),
+    eventType: filters.eventType,
+    dataFilters: parseDataFilters(filters),
   };
 }
 

@@ -28,11 +28,29 @@ const FilterValue = Type.Intersect(
   },
 );
 
+/** What selects events, in the query API and the live stream alike (with `data.*`, below). */
+const FILTERS = {
+  sessionToken: Type.Optional(SessionToken),
+  studentEmail: Type.Optional(StudentEmail),
+  eventType: Type.Optional(EventType),
+};
+
+const Cursor = Type.String({
+  pattern: '^[A-Za-z0-9_-]{1,64}$',
+  description: 'nextCursor of the previous page.',
+  [ERROR_HINT]: 'is not a cursor this service returned',
+});
+
+/** A query's options: no other key, and `data.<field>` conditions. */
+const QUERY_OPTIONS = {
+  additionalProperties: false,
+  maxProperties: 32,
+  patternProperties: { [DATA_FILTER_KEY]: Type.Union([FilterValue, Type.Array(FilterValue, { minItems: 1, maxItems: 4, [ERROR_HINT]: 'takes at most 4 conditions' })]) },
+} as const;
+
 export const EventQueryString = Type.Object(
   {
-    sessionToken: Type.Optional(SessionToken),
-    studentEmail: Type.Optional(StudentEmail),
-    eventType: Type.Optional(EventType),
+    ...FILTERS,
     limit: Type.Optional(
       Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: 'Max number of events.' }),
     ),
@@ -44,19 +62,17 @@ export const EventQueryString = Type.Object(
         description: 'desc: newest first; asc: oldest first (arrival order).',
       }),
     ),
-    cursor: Type.Optional(
-      Type.String({
-        pattern: '^[A-Za-z0-9_-]{1,64}$',
-        description: 'nextCursor of the previous page.',
-        [ERROR_HINT]: 'is not a cursor this service returned',
-      }),
-    ),
+    cursor: Type.Optional(Cursor),
   },
-  {
-    additionalProperties: false,
-    maxProperties: 32,
-    patternProperties: { [DATA_FILTER_KEY]: Type.Union([FilterValue, Type.Array(FilterValue, { minItems: 1, maxItems: 4, [ERROR_HINT]: 'takes at most 4 conditions' })]) },
-  },
+  QUERY_OPTIONS,
 );
 /** The typed part of the query string; `data.*` filters are read by parseDataFilters. */
 export type EventQueryString = Static<typeof EventQueryString> & Record<string, unknown>;
+
+/** The live stream's filters: those of the query API, and where to resume (an `asc` cursor). */
+export const StreamQueryString = Type.Object({ ...FILTERS, cursor: Type.Optional(Cursor) }, QUERY_OPTIONS);
+export type StreamQueryString = Static<typeof StreamQueryString> & Record<string, unknown>;
+
+/** The filters alone, as a WebSocket `subscribe` message carries them. */
+export const StreamFilters = Type.Object(FILTERS, QUERY_OPTIONS);
+export type StreamFilters = Static<typeof StreamFilters> & Record<string, unknown>;

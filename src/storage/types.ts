@@ -120,6 +120,22 @@ export interface ClassActivity {
 }
 
 /**
+ * Word between the instances sharing a database that events were stored, so that each
+ * reads them (the word carries no event: readers read the rows themselves).
+ * PostgreSQL: LISTEN/NOTIFY; SQLite (one process): within the process.
+ */
+export interface ChangeChannel {
+  /** Events were committed here: wakes this instance's listeners at once, and the others'. */
+  announce(): void;
+  /**
+   * Calls `listener` on each announcement, from any instance, and whenever word may have
+   * been missed (after the channel reconnects), so that the listener reads what is new.
+   * Returns the call that stops it.
+   */
+  listen(listener: () => void): () => void;
+}
+
+/**
  * Where events live. One implementation per engine (`src/storage/<engine>/`);
  * everything above this interface is engine-agnostic.
  *
@@ -140,6 +156,13 @@ export interface EventStore {
   /** How many insertEvents calls are worth having in progress at once (at least 1). */
   readonly writeConcurrency: number;
   queryEvents(query: EventQuery): Promise<StoredEvent[]>;
+  /**
+   * The highest event id at or below which every event is final (0 for none): an `asc`
+   * cursor from which a follower misses nothing committed later.
+   */
+  latestSettledEventId(): Promise<number>;
+  /** Word between instances that events were stored. */
+  readonly changes: ChangeChannel;
   /** The class overview's reads: each one an indexed lookup, however many events are stored. */
   readClassActivity(query: ClassActivityQuery): Promise<ClassActivity>;
   /**

@@ -11,9 +11,11 @@ export class CountingStore implements EventStore {
   private openGate: (() => void) | null = null;
 
   readonly writeConcurrency: number;
+  readonly changes: EventStore['changes'];
 
   constructor(private readonly inner: EventStore) {
     this.writeConcurrency = inner.writeConcurrency;
+    this.changes = inner.changes;
   }
 
   hold(): void {
@@ -43,6 +45,7 @@ export class CountingStore implements EventStore {
 
   migrate = () => this.inner.migrate();
   queryEvents: EventStore['queryEvents'] = (query) => this.inner.queryEvents(query);
+  latestSettledEventId = () => this.inner.latestSettledEventId();
   readClassActivity: EventStore['readClassActivity'] = (query) => this.inner.readClassActivity(query);
   startInstructorSession: EventStore['startInstructorSession'] = (digest, expiresAt) => this.inner.startInstructorSession(digest, expiresAt);
   isInstructorSession: EventStore['isInstructorSession'] = (digest, now) => this.inner.isInstructorSession(digest, now);

@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect, sql, type SqlBool } from 'kysely';
 import type { Database } from '../sql/database.js';
 import type { SqlEngine } from '../sql/sql-engine.js';
 import { discardBrokenClients } from './discard-broken-clients.js';
+import { PostgresChangeChannel } from './postgres-change-channel.js';
 import { PostgresEventWriter } from './postgres-event-writer.js';
 import { postgresMigrations } from './migrations.js';
 import { postgresJsonField } from './postgres-json-field.js';
@@ -10,6 +11,8 @@ import { postgresJsonField } from './postgres-json-field.js';
 export interface PostgresOptions {
   /** Called when an idle pooled connection fails (server restart, killed backend). */
   onIdleClientError?: (error: Error) => void;
+  /** Called when the connection listening for other instances' events fails (it reconnects). */
+  onListenerError?: (error: Error) => void;
   /** How long to wait for a connection, and for a query's answer, before giving up (503). */
   connectTimeoutMs?: number;
   queryTimeoutMs?: number;
@@ -44,6 +47,10 @@ export function openPostgresEngine(connectionString: string, options: PostgresOp
   pool.on('error', (error) => options.onIdleClientError?.(error));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardBrokenClients(pool) }) });
   const writer = new PostgresEventWriter(pool, options.studentMemoryMs);
+  const changes = new PostgresChangeChannel(pool, connectionString, {
+    onError: options.onListenerError,
+    connectTimeoutMs: options.connectTimeoutMs,
+  });
 
   return {
     db,
@@ -59,10 +66,12 @@ export function openPostgresEngine(connectionString: string, options: PostgresOp
       const { rows } = await sql<{ xid: string }>`SELECT session_log_settled_xid()::text AS xid`.execute(db);
       return sql<SqlBool>`(e.write_xid IS NULL OR e.write_xid < ${rows[0]?.xid}::xid8)`;
     },
+    changes,
     jsonField: postgresJsonField,
     isTransient,
     isMissingReference: (error) => error instanceof pg.DatabaseError && error.code === FOREIGN_KEY_VIOLATION,
     close: async () => {
+      await changes.close();
       await writer.close();
       await db.destroy();
     },

@@ -1,5 +1,5 @@
 import type { Expression, Kysely, Migration, SqlBool } from 'kysely';
-import type { JsonScalar, NewEvent } from '../types.js';
+import type { ChangeChannel, JsonScalar, NewEvent } from '../types.js';
 import type { Database } from './database.js';
 
 /**
@@ -31,6 +31,7 @@ export interface SqlEngine {
    * ids follow commit order anyway (one writer).
    */
   followHorizon(): Promise<Expression<SqlBool> | undefined>;
+  readonly changes: ChangeChannel;
   /** Predicates on the field at `path` of `e.event_data`, combined by dataFilter(). */
   jsonField(path: readonly string[]): JsonFieldPredicates;
   /** True for errors that pass: connection lost, timeout, database busy. */

@@ -1,6 +1,7 @@
 import { Migrator } from 'kysely';
 import {
   StoreUnavailableError,
+  type ChangeChannel,
   type ClassActivity,
   type ClassActivityQuery,
   type EventQuery,
@@ -15,9 +16,11 @@ import type { SqlEngine } from './sql-engine.js';
 /** The EventStore over any SqlEngine: one query path for every engine. */
 export class SqlEventStore implements EventStore {
   readonly writeConcurrency: number;
+  readonly changes: ChangeChannel;
 
   constructor(private readonly engine: SqlEngine) {
     this.writeConcurrency = engine.writeConcurrency;
+    this.changes = engine.changes;
   }
 
   async migrate(): Promise<void> {
@@ -49,6 +52,15 @@ export class SqlEventStore implements EventStore {
       return selectEvents(this.engine, query, horizon).execute();
     });
     return rows.map((row) => toStoredEvent(this.engine, row));
+  }
+
+  async latestSettledEventId(): Promise<number> {
+    const row = await this.guard(async () => {
+      const horizon = await this.engine.followHorizon();
+      const latest = this.engine.db.selectFrom('events as e').select((eb) => eb.fn.max('e.event_id').as('id'));
+      return (horizon === undefined ? latest : latest.where(horizon)).executeTakeFirst();
+    });
+    return row?.id == null ? 0 : this.engine.decodeId(row.id);
   }
 
   readClassActivity(query: ClassActivityQuery): Promise<ClassActivity> {

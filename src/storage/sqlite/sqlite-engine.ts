@@ -1,4 +1,5 @@
 import { Kysely, SqliteDialect } from 'kysely';
+import { InProcessChangeChannel } from '../in-process-change-channel.js';
 import type { Database } from '../sql/database.js';
 import type { SqlEngine } from '../sql/sql-engine.js';
 import { sqliteMigrations } from './migrations.js';
@@ -29,6 +30,7 @@ export function openSqliteEngine(file: string): SqlEngine {
     decodeId: (raw) => raw as number,
     // One writer thread: ids follow commit order, every committed row is settled.
     followHorizon: () => Promise.resolve(undefined),
+    changes: new InProcessChangeChannel(),
     jsonField: sqliteJsonField,
     isTransient: isTransientSqliteError,
     isMissingReference: (error) => (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY',

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { ChangeChannel } from '../types.js';
+
+/** The NOTIFY channel; its payload is the announcing instance's id, nothing of the events. */
+const CHANNEL = 'session_log_events';
+/** At most one NOTIFY per this many milliseconds from one instance: a burst is one word. */
+const ANNOUNCE_EVERY_MS = 10;
+const RECONNECT_MIN_MS = 250;
+const RECONNECT_MAX_MS = 5000;
+
+export interface PostgresChangeChannelOptions {
+  /** A failure of the listening connection (it reconnects by itself). */
+  onError?: (error: Error) => void;
+  connectTimeoutMs?: number;
+}
+
+/**
+ * LISTEN/NOTIFY between the instances sharing one PostgreSQL. NOTIFY is sent after the
+ * commit, on its own and at most every 10 ms, never inside the writers' transactions
+ * (PostgreSQL serialises the commits of notifying transactions). The listening
+ * connection is opened with the first listener and re-opened after a failure or a server
+ * restart; listeners are then woken, as word may have been lost meanwhile.
+ */
+export class PostgresChangeChannel implements ChangeChannel {
+  private readonly instance = randomUUID();
+  private readonly listeners = new Set<() => void>();
+  private client: pg.Client | null = null;
+  private reconnectDelay = RECONNECT_MIN_MS;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private announceTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly connectionString: string,
+    private readonly options: PostgresChangeChannelOptions = {},
+  ) {}
+
+  announce(): void {
+    this.wake();
+    if (this.announceTimer !== null || this.closed) return;
+    this.announceTimer = setTimeout(() => {
+      this.announceTimer = null;
+      // Lost word is made up for by the listeners' own polling; a failure here is not the writer's.
+      this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, this.instance]).catch((error: unknown) => this.options.onError?.(error as Error));
+    }, ANNOUNCE_EVERY_MS);
+  }
+
+  listen(listener: () => void): () => void {
+    const entry = () => listener();
+    this.listeners.add(entry);
+    if (this.client === null && this.reconnectTimer === null) this.connect();
+    return () => this.listeners.delete(entry);
+  }
+
+  /** Stops listening and announcing. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.reconnectTimer !== null) clearTimeout(this.reconnectTimer);
+    if (this.announceTimer !== null) clearTimeout(this.announceTimer);
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => undefined);
+  }
+
+  private wake(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    const client = new pg.Client({
+      connectionString: this.connectionString,
+      connectionTimeoutMillis: this.options.connectTimeoutMs ?? 3000,
+      keepAlive: true,
+      application_name: 'session-log listener',
+    });
+    this.client = client;
+    client.on('notification', (message) => {
+      if (message.payload !== this.instance) this.wake();
+    });
+    const lost = (error?: Error) => {
+      if (this.client !== client) return;
+      if (error !== undefined) this.options.onError?.(error);
+      this.client = null;
+      void client.end().catch(() => undefined);
+      this.scheduleReconnect();
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
+    client
+      .connect()
+      .then(() => client.query(`LISTEN ${CHANNEL}`))
+      .then(() => {
+        this.reconnectDelay = RECONNECT_MIN_MS;
+        // Whatever was stored while nobody here listened is read now.
+        this.wake();
+      })
+      .catch(lost);
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.reconnectTimer !== null) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.listeners.size > 0) this.connect();
+    }, this.reconnectDelay);
+    this.reconnectDelay = Math.min(this.reconnectDelay * 2, RECONNECT_MAX_MS);
+  }
+}
