@@ -2,7 +2,7 @@
 // a class whose history is written with past timestamps.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { browserUnavailable, launchChromium } from '../helpers/browser.js';
 import { getStudentErrors } from '../conformance/spec-queries.js';
 import { cleanUpDatabases, ENGINES } from '../helpers/engines.js';
@@ -13,17 +13,21 @@ const sqlite = ENGINES.find((engine) => engine.name === 'sqlite');
 const STEPS = ['Connect Accounts', 'Choose Use Case', 'Provision Services', 'Build Agent'];
 const XSS = '<img src=x onerror="window.__xss = 1">';
 
-/** Four students took 4-6 minutes on Provision Services; Grace has been on it for 25, failing. */
+/**
+ * Four students took 4-6 minutes on Provision Services; Grace has been on it for 25, failing,
+ * after a minute on Connect Accounts (her first navigation, from nowhere: `from` is null).
+ */
 function classHistory(now: number): PastEvent[] {
   const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
-  const nav = (sessionToken: string, from: number, to: number, minutesAgo: number): PastEvent => ({
+  const nav = (sessionToken: string, from: number | null, to: number, minutesAgo: number): PastEvent => ({
     sessionToken,
     eventType: 'navigation',
-    eventData: { from, to, fromStepName: STEPS[from], toStepName: STEPS[to], currentStep: to, stepName: STEPS[to] },
+    eventData: { from, to, fromStepName: from === null ? null : STEPS[from], toStepName: STEPS[to], currentStep: to, stepName: STEPS[to] },
     at: at(minutesAgo),
   });
   const quick = ['ws_ada', 'ws_alan', 'ws_barbara', 'ws_edsger'].flatMap((token, i) => [nav(token, 0, 2, 40), nav(token, 2, 3, 35 - i)]);
   const grace = [
+    nav('ws_grace', null, 0, 26),
     nav('ws_grace', 0, 2, 25),
     ...Array.from({ length: 150 }, (_, i): PastEvent => ({ sessionToken: 'ws_grace', eventType: 'action', eventData: { actionName: 'retry_deploy', attempt: i }, at: at(24 - i * 0.1) })),
     {
@@ -35,6 +39,28 @@ function classHistory(now: number): PastEvent[] {
   ];
   const xss = { sessionToken: 'ws_alan', eventType: 'error', eventData: { errorType: 'bad_input', errorMessage: XSS }, at: at(20) };
   return [...quick, ...grace, xss];
+}
+
+/** What the tests' code run in the page uses of it (the tests are typed for Node, without the DOM). */
+interface PageElement {
+  getAttribute(name: string): string | null;
+  firstChild: { textContent: string | null } | null;
+}
+interface InPage {
+  getComputedStyle(element: unknown): { fill: string; backgroundColor: string };
+  document: { createRange(): { setStart(node: unknown, offset: number): void; setEnd(node: unknown, offset: number): void; getClientRects(): { length: number } } };
+}
+
+/** Whether the whole of `element` is in sight: inside the viewport, and inside `box` (a scroll box) if given. */
+async function inSight(page: Page, element: Locator, box?: Locator): Promise<boolean> {
+  const viewport = page.viewportSize();
+  const shown = await element.boundingBox();
+  if (viewport === null || shown === null) return false;
+  const screen = { x: 0, y: 0, ...viewport };
+  const clip = box === undefined ? screen : await box.boundingBox();
+  const within = (outer: { x: number; y: number; width: number; height: number } | null) =>
+    outer !== null && shown.x >= outer.x && shown.y >= outer.y && shown.x + shown.width <= outer.x + outer.width && shown.y + shown.height <= outer.y + outer.height;
+  return within(screen) && within(clip);
 }
 
 describe('instructor dashboard in Chromium', { skip: browserUnavailable() ?? false }, () => {
@@ -85,16 +111,67 @@ describe('instructor dashboard in Chromium', { skip: browserUnavailable() ?? fal
     assert.ok(!stored.includes(ADMIN_TOKEN));
   });
 
-  it('opens the student’s timeline and reads the error, filtered to errors', async () => {
+  it('opens a stuck student on their latest error, open and in sight, in one click from the class', async () => {
     await page.locator('table.overview a', { hasText: 'Grace Hopper' }).click();
-    await page.locator('.timeline svg').waitFor();
+    const opened = page.locator('.event-list li.focus');
+    await opened.locator('pre').waitFor();
     assert.match(page.url(), /view=student&session=ws_grace/);
+    assert.match(await opened.innerText(), /twilio_function_deploy_failed: Twilio account not authorized for Functions \(403\)/);
+    assert.match(await opened.locator('pre').innerText(), /"statusCode": 403/);
+    assert.ok(await inSight(page, opened, page.locator('.event-list')), 'the error is not in sight');
+    // Above it, the timeline is still in sight too.
+    assert.ok(await inSight(page, page.locator('.timeline svg[role=img]')), 'the timeline is not in sight');
+  });
+
+  it('draws the timeline readably: step names that fit, a legend, a time axis, errors in red, no "null"', async () => {
+    const bands = page.locator('.timeline .band');
+    await bands.nth(1).waitFor();
+    assert.equal(await bands.count(), 2);
+    for (const [i, name] of ['Connect Accounts', 'Provision Services'].entries()) {
+      const band = bands.nth(i);
+      assert.match(await band.locator('title').textContent() ?? '', new RegExp(`^step ${i * 2} · ${name}: `));
+      const label = (await band.locator('text').first().textContent()) ?? '';
+      assert.ok(label === name || (label.endsWith('…') && name.startsWith(label.slice(0, -1))), `band ${i} reads "${label}"`);
+      const [text, rect] = await Promise.all([band.locator('text').first().boundingBox(), band.locator('rect').boundingBox()]);
+      assert.ok(text !== null && rect !== null && text.x + text.width <= rect.x + rect.width, `band ${i}'s label runs past it`);
+    }
+    // Grace's minute on Connect Accounts is a narrow band: cut, not hidden.
+    assert.match((await bands.first().locator('text').first().textContent()) ?? '', /^Con.*…$/);
+    const legend = await page.locator('.timeline .legend li').allInnerTexts();
+    assert.deepEqual(legend, ['navigation', 'action', 'error or failed API call']);
+    const ticks = await page.locator('.timeline .axis text').allTextContents();
+    assert.ok(ticks.length >= 3 && ticks.every((tick) => /\d{1,2}:\d{2}/.test(tick)), `axis: ${ticks.join(', ')}`);
+    assert.doesNotMatch((await page.locator('.timeline').textContent()) ?? '', /null/);
+    assert.match(await page.locator('.event-list li').first().innerText(), /arrived at step 0 · Connect Accounts/);
+    assert.equal(await page.locator('.timeline [style]').count(), 0);
+  });
+
+  it('colours each kind of mark one way, errors in red, the legend alike', async () => {
+    const marks = await page.locator('.timeline .mark').evaluateAll((all: PageElement[]) =>
+      all.map((mark) => ({ kind: mark.getAttribute('class') ?? '', fill: (globalThis as unknown as InPage).getComputedStyle(mark).fill })),
+    );
+    const fillOf = new Map(marks.map(({ kind, fill }) => [kind, fill]));
+    assert.deepEqual([...fillOf.keys()].sort(), ['mark kind-action', 'mark kind-error', 'mark kind-navigation']);
+    assert.ok(marks.every(({ kind, fill }) => fillOf.get(kind) === fill), 'marks of one kind in different colours');
+    assert.equal(new Set(fillOf.values()).size, fillOf.size, 'two kinds share a colour');
+    const [red = 0, green = 0, blue = 0] = fillOf.get('mark kind-error')?.match(/\d+/g)?.map(Number) ?? [];
+    assert.ok(red > 2 * green && red > 2 * blue, `an error mark is rgb(${red}, ${green}, ${blue})`);
+    // Drawn after the others, so no mark at the same instant covers it.
+    assert.match((await page.locator('.timeline .mark').last().getAttribute('class')) ?? '', /kind-error/);
+    const swatch = await page.locator('.timeline .legend li', { hasText: 'error' }).locator('.swatch').evaluate((span: PageElement) => (globalThis as unknown as InPage).getComputedStyle(span).backgroundColor);
+    assert.equal(swatch, fillOf.get('mark kind-error'));
+  });
+
+  it('keeps the list in time order and filterable by type', async () => {
     await page.locator('button', { hasText: 'errors only' }).click();
     const rows = page.locator('.event-list li');
     assert.equal(await rows.count(), 1);
     assert.match(await rows.first().innerText(), /twilio_function_deploy_failed: Twilio account not authorized for Functions \(403\)/);
-    await rows.first().locator('summary').click();
     assert.match(await rows.first().locator('pre').innerText(), /"statusCode": 403/);
+    await page.locator('button', { hasText: 'show all' }).click();
+    assert.equal(await rows.count(), 154);
+    assert.match(await rows.first().innerText(), /navigation/);
+    assert.match(await rows.last().innerText(), /typing/);
   });
 
   it('shows an HTML payload in event data as text, and runs nothing', async () => {
@@ -183,6 +260,31 @@ describe('instructor dashboard in Chromium', { skip: browserUnavailable() ?? fal
     await page.locator('[role=alert]', { hasText: 'Not signed out: database unavailable' }).waitFor();
     assert.equal(await page.locator('input[name=token]').count(), 0);
     await page.unrouteAll();
+  });
+
+  it('shows each student’s errors and latest error on a phone, step names whole', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('nav a', { hasText: 'Class' }).click();
+    const row = page.locator('table.overview tbody tr', { hasText: 'Grace Hopper' });
+    await row.waitFor();
+    for (const cell of [row.locator('td.errors'), row.locator('td.latest-error')]) {
+      const box = await cell.boundingBox();
+      assert.ok(box !== null && box.x >= 0 && box.x + box.width <= 390, `${await cell.innerText()} is at ${JSON.stringify(box)}`);
+    }
+    assert.match(await row.locator('td.errors').innerText(), /1/);
+    assert.match(await row.locator('td.latest-error').innerText(), /Twilio account not authorized for Functions/);
+    // A word cut across two lines has a box on each.
+    const cutWords = await row.locator('td.step').evaluate((cell: PageElement) => {
+      const text = cell.firstChild;
+      const range = (globalThis as unknown as InPage).document.createRange();
+      return [...(text?.textContent ?? '').matchAll(/\S+/g)].filter((word) => {
+        range.setStart(text, word.index);
+        range.setEnd(text, word.index + word[0].length);
+        return range.getClientRects().length > 1;
+      }).map((word) => word[0]);
+    });
+    assert.deepEqual(cutWords, []);
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('fits a phone’s width, however long a step’s name', async () => {

@@ -1,10 +1,23 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { StoredEvent } from './api.js';
 import { eventSummary, isFailure } from './event-summary.js';
 import { timeOfDay } from './format.js';
 
-/** Events in time order, filterable by type; each one's data expands as text. */
-export function EventList({ events, showSession = false }: { events: StoredEvent[]; showSession?: boolean }) {
+/**
+ * Events in time order, filterable by type; each one's data expands as text. The `focus`
+ * event (e.g. the latest error) starts open, marked and scrolled into view.
+ */
+export function EventList({ events, showSession = false, focus }: { events: StoredEvent[]; showSession?: boolean; focus?: number }) {
+  const focused = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    const item = focused.current;
+    const list = item?.parentElement;
+    if (item == null || list == null) return;
+    // A third down the list's own scroll box (what led to it above, its data and what followed
+    // below), then the box into view, scrolling the page as little as needed: the timeline stays in sight.
+    list.scrollTop += item.getBoundingClientRect().top - list.getBoundingClientRect().top - list.clientHeight / 3;
+    item.scrollIntoView({ block: 'nearest' });
+  }, [focus]);
   const types = [...new Set(events.map((e) => e.event_type))].sort();
   const [hidden, setHidden] = useState<Set<string>>(new Set());
   const toggle = (type: string) => setHidden((now) => (now.has(type) ? new Set([...now].filter((t) => t !== type)) : new Set([...now, type])));
@@ -31,8 +44,8 @@ export function EventList({ events, showSession = false }: { events: StoredEvent
       </div>
       <ol class="event-list">
         {shown.map((event) => (
-          <li key={event.event_id} class={isFailure(event) ? 'failure' : ''}>
-            <details>
+          <li key={event.event_id} ref={event.event_id === focus ? focused : undefined} class={`${isFailure(event) ? 'failure' : ''}${event.event_id === focus ? ' focus' : ''}`}>
+            <details open={event.event_id === focus}>
               <summary>
                 <time dateTime={event.created_at}>{timeOfDay(event.created_at)}</time>
                 <span class={`badge type-${event.event_type}`}>{event.event_type}</span>

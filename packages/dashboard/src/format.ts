@@ -8,9 +8,14 @@ export function duration(seconds: number): string {
 
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+const minutes = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 
 export const timeOfDay = (iso: string) => clock.format(new Date(iso));
 export const fullTime = (iso: string) => dateTime.format(new Date(iso));
+/** Local time to the minute ("14:05"), and the day ("Mar 2"): a time axis's tick labels. */
+export const clockMinutes = (ms: number) => minutes.format(ms);
+export const shortDate = (ms: number) => day.format(ms);
 export const ago = (iso: string, now = Date.now()) => `${duration(Math.max(0, (now - Date.parse(iso)) / 1000))} ago`;
 
 /** A student as a person reads it: the name, else the email, else the session's short token. */

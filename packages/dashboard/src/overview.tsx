@@ -96,7 +96,7 @@ export function Overview({ open, onError }: { open: (sessionToken: string) => vo
                     {STATUS_LABELS[row.status]}
                   </span>
                 </td>
-                <td>
+                <td class="student-cell">
                   <a
                     href={`?view=student&session=${encodeURIComponent(row.sessionToken)}`}
                     onClick={(event) => {
@@ -109,11 +109,16 @@ export function Overview({ open, onError }: { open: (sessionToken: string) => vo
                   {row.helpRequest !== null && <div class="help">Help: “{row.helpRequest.message ?? 'asked for help'}”</div>}
                   <div class="muted small">{row.reason}</div>
                 </td>
-                <td>{row.currentStep === null ? '—' : `${row.currentStep} · ${row.stepName ?? ''}`}</td>
-                <td>{duration(row.secondsOnStep)}</td>
-                <td>{ago(row.lastActivity, now)}</td>
-                <td class={row.recentErrors > 0 ? 'errors' : ''}>{row.recentErrors}</td>
-                <td class="error-text">{row.lastError === null ? '' : `${row.lastError.errorType ?? 'error'}: ${row.lastError.errorMessage ?? ''}`}</td>
+                {/* data-label: the column's name beside each value when a phone stacks the row as a card. */}
+                <td class="step" data-label="Step">
+                  {row.currentStep === null ? '—' : `${row.currentStep} · ${row.stepName ?? ''}`}
+                </td>
+                <td data-label="On step">{duration(row.secondsOnStep)}</td>
+                <td data-label="Last activity">{ago(row.lastActivity, now)}</td>
+                <td class={row.recentErrors > 0 ? 'errors' : ''} data-label={`Errors (${data.rules.errorWindowMinutes} min)`}>
+                  {row.recentErrors}
+                </td>
+                <td class="latest-error error-text">{row.lastError === null ? null : `${row.lastError.errorType ?? 'error'}: ${row.lastError.errorMessage ?? ''}`}</td>
               </tr>
             ))}
           </tbody>

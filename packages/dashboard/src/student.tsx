@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getSessionEvents, type StoredEvent } from './api.js';
 import { EventList } from './event-list.js';
+import { isFailure } from './event-summary.js';
 import { fullTime } from './format.js';
 import { Timeline } from './timeline.js';
 
@@ -21,6 +22,8 @@ export function Student({ sessionToken, onError }: { sessionToken: string; onErr
   if (loaded === null) return <p class="muted">Loading {sessionToken}…</p>;
   const { events, complete } = loaded;
   const student = events.find((e) => e.student_email !== null);
+  // Opened to see why the student is stuck: their latest error (the overview's "latest error"), else their latest failed call.
+  const latestError = events.findLast((e) => e.event_type === 'error') ?? events.findLast(isFailure);
   const exportEvents = () => {
     const link = document.createElement('a');
     link.href = URL.createObjectURL(new Blob([JSON.stringify(events, null, 2)], { type: 'application/json' }));
@@ -29,7 +32,7 @@ export function Student({ sessionToken, onError }: { sessionToken: string; onErr
     URL.revokeObjectURL(link.href);
   };
   return (
-    <section>
+    <section class="student">
       <h2>
         {student?.student_name ?? student?.student_email ?? 'Anonymous session'}{' '}
         <span class="muted">{student?.student_name != null ? `· ${student.student_email ?? ''}` : ''}</span>
@@ -52,7 +55,7 @@ export function Student({ sessionToken, onError }: { sessionToken: string; onErr
         )}
       </p>
       {events.length === 0 ? <p class="muted">No events for this session.</p> : <Timeline events={events} now={Date.now()} />}
-      <EventList events={events} />
+      <EventList events={events} focus={latestError?.event_id} />
     </section>
   );
 }
