@@ -11,6 +11,10 @@ import { authRoutes } from './routes/auth.js';
 import { registerOpenApi } from './http/openapi.js';
 import { validatorCompiler } from './http/validator-compiler.js';
 import { GroupCommitter, groupCommitFor, type GroupCommitOptions } from './ingest/group-commit.js';
+import { DEFAULT_ALERT_OPTIONS, type AlertOptions } from './alerts/alert-evaluator.js';
+import { alertRoutes } from './alerts/alert-routes.js';
+import { AlertSystem } from './alerts/alert-system.js';
+import { DEFAULT_WEBHOOK_OPTIONS, type WebhookOptions } from './alerts/webhook-worker.js';
 import { DEFAULT_FEED_OPTIONS, LiveFeed } from './live/live-feed.js';
 import { DEFAULT_LIVE_OPTIONS, LiveHub, type LiveOptions } from './live/live-hub.js';
 import { liveRoutes } from './live/live-routes.js';
@@ -46,6 +50,9 @@ export interface AppOptions {
   requestTimeoutMs?: number;
   /** Live streams' limits where they differ from the defaults. */
   live?: Partial<LiveOptions>;
+  /** Alert evaluation and webhook delivery where they differ from the defaults. */
+  alerts?: Partial<Omit<AlertOptions, 'statusRules'>>;
+  webhooks?: Partial<WebhookOptions>;
 }
 
 /** 1 MB over a slow phone link takes seconds; a request still arriving after this is cut (408). */
@@ -87,6 +94,16 @@ export async function buildApp(options: AppOptions) {
   );
   // Long-lived streams would hold the close open: they end, saying so, and clients resume elsewhere.
   app.addHook('preClose', async () => hub.closeAll());
+  const statusRules = { ...DEFAULT_RULES, ...options.statusRules };
+  const alerts = new AlertSystem(
+    options.store,
+    feed,
+    { alerts: { ...DEFAULT_ALERT_OPTIONS, statusRules, ...options.alerts }, webhooks: { ...DEFAULT_WEBHOOK_OPTIONS, ...options.webhooks } },
+    isReady,
+    (error) => app.log.warn({ err: error }, 'alerts: evaluation or delivery failed'),
+  );
+  app.addHook('onReady', async () => alerts.start());
+  app.addHook('onClose', () => alerts.stop());
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/api/') && !isReady()) throw new ServiceUnavailableError('the database is being migrated', 2);
   });
@@ -99,6 +116,13 @@ export async function buildApp(options: AppOptions) {
   await app.register(authRoutes, { auth });
   await app.register(sessionLogRoutes, { store: options.store, committer, requireInstructor: auth.require });
   await app.register(liveRoutes, { hub, requireInstructor: auth.require });
-  await app.register(sessionsRoutes, { store: options.store, requireInstructor: auth.require, rules: { ...DEFAULT_RULES, ...options.statusRules } });
+  await app.register(sessionsRoutes, { store: options.store, requireInstructor: auth.require, rules: statusRules });
+  await app.register(alertRoutes, {
+    store: options.store.alerts,
+    system: alerts,
+    requireInstructor: auth.require,
+    allowPrivateWebhooks: options.webhooks?.allowPrivate ?? false,
+    heartbeatMs: hub.options.heartbeatMs,
+  });
   return app;
 }

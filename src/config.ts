@@ -21,6 +21,12 @@ export interface Config {
   statusRules: Partial<StatusRules>;
   /** Which proxies' X-Forwarded-* headers to believe (Fastify's trustProxy); none by default. */
   trustProxy: false | string;
+  /** Live connections (streams, WebSockets) one instance serves at once. */
+  liveMaxConnections: number;
+  /** Where the dashboard is reached from outside, for links in webhooks; null: no links. */
+  publicUrl: string | null;
+  /** Let webhooks reach loopback and private addresses (a closed network, tests). */
+  allowPrivateWebhooks: boolean;
 }
 
 /** A bad environment value; its message is one line naming the variable. */
@@ -48,6 +54,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: parseLogLevel(env.LOG_LEVEL),
     statusRules: parseStatusRules(env.SESSION_LOG_STATUS_RULES),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    liveMaxConnections: parseCount('LIVE_MAX_CONNECTIONS', env.LIVE_MAX_CONNECTIONS, 1000),
+    publicUrl: parsePublicUrl(env.PUBLIC_URL),
+    allowPrivateWebhooks: parseFlag('ALERT_WEBHOOK_ALLOW_PRIVATE', env.ALERT_WEBHOOK_ALLOW_PRIVATE),
   };
 }
 
@@ -65,6 +74,31 @@ function parsePort(raw: string | undefined): number {
     throw new ConfigError('PORT', `expected an integer from 0 to 65535, got "${value}"`);
   }
   return port;
+}
+
+function parseCount(variable: string, raw: string | undefined, fallback: number): number {
+  const value = nonEmpty(variable, raw);
+  if (value === undefined) return fallback;
+  if (!/^[1-9]\d{0,6}$/.test(value)) throw new ConfigError(variable, `expected a whole number from 1 to 9999999, got "${value}"`);
+  return Number(value);
+}
+
+function parseFlag(variable: string, raw: string | undefined): boolean {
+  const value = nonEmpty(variable, raw);
+  if (value === undefined || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw new ConfigError(variable, `expected 1, true, 0 or false, got "${value}"`);
+}
+
+/** `https://logs.example.edu` (a path is kept, a trailing slash is not). */
+function parsePublicUrl(raw: string | undefined): string | null {
+  const value = nonEmpty('PUBLIC_URL', raw);
+  if (value === undefined) return null;
+  const url = URL.parse(value);
+  if (url === null || !/^https?:$/.test(url.protocol) || url.search !== '' || url.hash !== '') {
+    throw new ConfigError('PUBLIC_URL', `expected the dashboard's address like https://logs.example.edu, got "${value}"`);
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
 function parseDatabaseUrl(raw: string | undefined): string {

@@ -25,6 +25,9 @@ async function main(): Promise<void> {
     corsOrigins: config.corsOrigins,
     statusRules: config.statusRules,
     trustProxy: config.trustProxy,
+    live: { maxSubscribers: config.liveMaxConnections },
+    alerts: { publicUrl: config.publicUrl },
+    webhooks: { allowPrivate: config.allowPrivateWebhooks },
     isReady: () => ready,
     logger: {
       level: config.logLevel,

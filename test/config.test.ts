@@ -19,6 +19,9 @@ await describe('loadConfig', () => {
       logLevel: 'info',
       statusRules: {},
       trustProxy: false,
+      liveMaxConnections: 1000,
+      publicUrl: null,
+      allowPrivateWebhooks: false,
     });
   });
 
@@ -47,6 +50,14 @@ await describe('loadConfig', () => {
     assert.throws(() => loadConfig({ TRUST_PROXY: 'proxy.internal' }), /^ConfigError: TRUST_PROXY: "proxy.internal" is not/);
     assert.throws(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' }), /^ConfigError: TRUST_PROXY: "10.0.0.0\/33" is not/);
     assert.equal(loadConfig({ TRUST_PROXY: 'fd00::/8' }).trustProxy, 'fd00::/8');
+  });
+
+  it('reads the live and alert settings, and names a bad one', () => {
+    const config = loadConfig({ LIVE_MAX_CONNECTIONS: '50', PUBLIC_URL: 'https://logs.example.edu/workshop/', ALERT_WEBHOOK_ALLOW_PRIVATE: 'true' });
+    assert.deepEqual([config.liveMaxConnections, config.publicUrl, config.allowPrivateWebhooks], [50, 'https://logs.example.edu/workshop', true]);
+    assert.throws(() => loadConfig({ LIVE_MAX_CONNECTIONS: '0' }), /^ConfigError: LIVE_MAX_CONNECTIONS: expected a whole number/);
+    assert.throws(() => loadConfig({ PUBLIC_URL: 'logs.example.edu' }), /^ConfigError: PUBLIC_URL: expected the dashboard's address/);
+    assert.throws(() => loadConfig({ ALERT_WEBHOOK_ALLOW_PRIVATE: 'yes' }), /^ConfigError: ALERT_WEBHOOK_ALLOW_PRIVATE: expected 1, true, 0 or false/);
   });
 
   it('reads status rule overrides, and names a bad one', () => {

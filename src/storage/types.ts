@@ -1,3 +1,5 @@
+import type { AlertStore } from '../alerts/alert-store.js';
+
 /** An event as accepted by the ingest API, ready to be stored. */
 export interface NewEvent {
   sessionToken: string;
@@ -163,6 +165,8 @@ export interface EventStore {
   latestSettledEventId(): Promise<number>;
   /** Word between instances that events were stored. */
   readonly changes: ChangeChannel;
+  /** Alert rules, alerts and their webhook deliveries, in the same database. */
+  readonly alerts: AlertStore;
   /** The class overview's reads: each one an indexed lookup, however many events are stored. */
   readClassActivity(query: ClassActivityQuery): Promise<ClassActivity>;
   /**

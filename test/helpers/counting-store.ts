@@ -12,10 +12,12 @@ export class CountingStore implements EventStore {
 
   readonly writeConcurrency: number;
   readonly changes: EventStore['changes'];
+  readonly alerts: EventStore['alerts'];
 
   constructor(private readonly inner: EventStore) {
     this.writeConcurrency = inner.writeConcurrency;
     this.changes = inner.changes;
+    this.alerts = inner.alerts;
   }
 
   hold(): void {

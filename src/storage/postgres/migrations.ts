@@ -163,6 +163,67 @@ export const postgresMigrations: Record<string, Migration> = {
       await replaceInsertEventsFunction(db);
     },
   },
+  '008_alerts': {
+    async up(db: Kysely<unknown>) {
+      await sql`CREATE TABLE alert_rules (
+        rule_id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        filters JSONB NOT NULL,
+        min_events INTEGER,
+        min_students INTEGER,
+        window_minutes INTEGER,
+        statuses JSONB,
+        cooldown_minutes INTEGER NOT NULL,
+        webhook_url TEXT,
+        webhook_secret TEXT,
+        enabled BOOLEAN NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL
+      )`.execute(db);
+      await sql`CREATE TABLE alert_claims (
+        rule_id BIGINT NOT NULL REFERENCES alert_rules (rule_id) ON DELETE CASCADE,
+        subject TEXT NOT NULL,
+        problem TEXT NOT NULL,
+        fired_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (rule_id, subject)
+      )`.execute(db);
+      await sql`CREATE TABLE alerts (
+        alert_id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        rule_id BIGINT REFERENCES alert_rules (rule_id) ON DELETE SET NULL,
+        rule_name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        students JSONB NOT NULL,
+        step TEXT,
+        step_name TEXT,
+        event JSONB,
+        created_at TIMESTAMPTZ NOT NULL,
+        acknowledged_at TIMESTAMPTZ
+      )`.execute(db);
+      await sql`CREATE INDEX alerts_created_idx ON alerts (created_at)`.execute(db);
+      await sql`CREATE TABLE webhook_deliveries (
+        delivery_id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        alert_id BIGINT NOT NULL REFERENCES alerts (alert_id) ON DELETE CASCADE,
+        rule_id BIGINT REFERENCES alert_rules (rule_id) ON DELETE SET NULL,
+        url TEXT NOT NULL,
+        body TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_attempt_at TIMESTAMPTZ NOT NULL,
+        claimed_until TIMESTAMPTZ,
+        last_status INTEGER,
+        last_error TEXT,
+        delivered_at TIMESTAMPTZ,
+        created_at TIMESTAMPTZ NOT NULL
+      )`.execute(db);
+      await sql`CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (status, next_attempt_at)`.execute(db);
+      await sql`CREATE INDEX webhook_deliveries_alert_idx ON webhook_deliveries (alert_id)`.execute(db);
+      await sql`CREATE TABLE alert_progress (id INTEGER PRIMARY KEY CHECK (id = 1), last_event_id BIGINT NOT NULL)`.execute(db);
+      await sql`INSERT INTO alert_progress SELECT 1, coalesce(max(event_id), 0) FROM events`.execute(db);
+    },
+  },
 };
 
 /**

@@ -62,6 +62,7 @@ export function openPostgresEngine(connectionString: string, options: PostgresOp
     encodeTime: (time) => time,
     decodeTime: (raw) => (raw as Date).toISOString(),
     decodeId: (raw) => Number(raw),
+    encodeBoolean: (value) => value,
     followHorizon: async () => {
       const { rows } = await sql<{ xid: string }>`SELECT session_log_settled_xid()::text AS xid`.execute(db);
       return sql<SqlBool>`(e.write_xid IS NULL OR e.write_xid < ${rows[0]?.xid}::xid8)`;

@@ -44,6 +44,65 @@ export interface Database {
     digest: string;
     expires_at: unknown;
   };
+  /** Alert rules (migration 008); `filters` is the query API's, as JSON. */
+  alert_rules: {
+    rule_id: Generated<number>;
+    name: string;
+    kind: string;
+    filters: unknown;
+    min_events: number | null;
+    min_students: number | null;
+    window_minutes: number | null;
+    statuses: unknown;
+    cooldown_minutes: number;
+    webhook_url: string | null;
+    webhook_secret: string | null;
+    enabled: unknown;
+    created_at: unknown;
+    updated_at: unknown;
+  };
+  /** What each rule last fired for, per subject (a session, or the class): one problem, one alert. */
+  alert_claims: {
+    rule_id: number;
+    subject: string;
+    problem: string;
+    fired_at: unknown;
+  };
+  alerts: {
+    alert_id: Generated<number>;
+    rule_id: number | null;
+    rule_name: string;
+    kind: string;
+    summary: string;
+    students: unknown;
+    step: string | null;
+    step_name: string | null;
+    event: unknown;
+    created_at: unknown;
+    acknowledged_at: unknown;
+  };
+  /** Each alert's webhook POST, retried until delivered or given up. */
+  webhook_deliveries: {
+    delivery_id: Generated<number>;
+    alert_id: number;
+    rule_id: number | null;
+    url: string;
+    body: string;
+    secret: string;
+    status: string;
+    attempts: number;
+    next_attempt_at: unknown;
+    claimed_until: unknown;
+    last_status: number | null;
+    last_error: string | null;
+    delivered_at: unknown;
+    created_at: unknown;
+  };
+  /** How far the alert evaluators have read the log (one row): a restart resumes there. */
+  alert_progress: {
+    id: number;
+    last_event_id: number | string;
+  };
   events: {
     event_id: Generated<number>;
     student_id: number | null;

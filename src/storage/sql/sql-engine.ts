@@ -24,6 +24,8 @@ export interface SqlEngine {
   /** ISO 8601 with milliseconds, e.g. "2025-10-27T15:30:45.123Z". */
   decodeTime(raw: unknown): string;
   decodeId(raw: unknown): number;
+  /** SQLite has no boolean type (and its driver binds none): 1 and 0 there. */
+  encodeBoolean(value: boolean): unknown;
   /**
    * For a read that follows the log (oldest first), asked just before it: a condition on
    * `e` keeping only the rows that no write still in progress can precede in event_id

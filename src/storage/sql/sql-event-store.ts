@@ -9,7 +9,9 @@ import {
   type NewEvent,
   type StoredEvent,
 } from '../types.js';
+import type { AlertStore } from '../../alerts/alert-store.js';
 import { readClassActivity } from './select-class-activity.js';
+import { SqlAlertStore } from './sql-alert-store.js';
 import { selectEvents, toStoredEvent } from './select-events.js';
 import type { SqlEngine } from './sql-engine.js';
 
@@ -17,10 +19,12 @@ import type { SqlEngine } from './sql-engine.js';
 export class SqlEventStore implements EventStore {
   readonly writeConcurrency: number;
   readonly changes: ChangeChannel;
+  readonly alerts: AlertStore;
 
   constructor(private readonly engine: SqlEngine) {
     this.writeConcurrency = engine.writeConcurrency;
     this.changes = engine.changes;
+    this.alerts = new SqlAlertStore(engine, (operation) => this.guard(operation));
   }
 
   async migrate(): Promise<void> {

@@ -125,6 +125,68 @@ export const sqliteMigrations: Record<string, Migration> = {
     // commit order: nothing to change, the number is kept so both histories read alike.
     up: () => Promise.resolve(),
   },
+  '008_alerts': {
+    up: (outer: Kysely<unknown>) =>
+      outer.transaction().execute(async (db) => {
+        await sql`CREATE TABLE alert_rules (
+          rule_id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          filters TEXT NOT NULL,
+          min_events INTEGER,
+          min_students INTEGER,
+          window_minutes INTEGER,
+          statuses TEXT,
+          cooldown_minutes INTEGER NOT NULL,
+          webhook_url TEXT,
+          webhook_secret TEXT,
+          enabled INTEGER NOT NULL,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        ) STRICT`.execute(db);
+        await sql`CREATE TABLE alert_claims (
+          rule_id INTEGER NOT NULL REFERENCES alert_rules (rule_id) ON DELETE CASCADE,
+          subject TEXT NOT NULL,
+          problem TEXT NOT NULL,
+          fired_at TEXT NOT NULL,
+          PRIMARY KEY (rule_id, subject)
+        ) STRICT, WITHOUT ROWID`.execute(db);
+        await sql`CREATE TABLE alerts (
+          alert_id INTEGER PRIMARY KEY AUTOINCREMENT,
+          rule_id INTEGER REFERENCES alert_rules (rule_id) ON DELETE SET NULL,
+          rule_name TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          summary TEXT NOT NULL,
+          students TEXT NOT NULL,
+          step TEXT,
+          step_name TEXT,
+          event TEXT,
+          created_at TEXT NOT NULL,
+          acknowledged_at TEXT
+        ) STRICT`.execute(db);
+        await sql`CREATE INDEX alerts_created_idx ON alerts (created_at)`.execute(db);
+        await sql`CREATE TABLE webhook_deliveries (
+          delivery_id INTEGER PRIMARY KEY AUTOINCREMENT,
+          alert_id INTEGER NOT NULL REFERENCES alerts (alert_id) ON DELETE CASCADE,
+          rule_id INTEGER REFERENCES alert_rules (rule_id) ON DELETE SET NULL,
+          url TEXT NOT NULL,
+          body TEXT NOT NULL,
+          secret TEXT NOT NULL,
+          status TEXT NOT NULL,
+          attempts INTEGER NOT NULL,
+          next_attempt_at TEXT NOT NULL,
+          claimed_until TEXT,
+          last_status INTEGER,
+          last_error TEXT,
+          delivered_at TEXT,
+          created_at TEXT NOT NULL
+        ) STRICT`.execute(db);
+        await sql`CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (status, next_attempt_at)`.execute(db);
+        await sql`CREATE INDEX webhook_deliveries_alert_idx ON webhook_deliveries (alert_id)`.execute(db);
+        await sql`CREATE TABLE alert_progress (id INTEGER PRIMARY KEY CHECK (id = 1), last_event_id INTEGER NOT NULL) STRICT`.execute(db);
+        await sql`INSERT INTO alert_progress SELECT 1, coalesce(max(event_id), 0) FROM events`.execute(db);
+      }),
+  },
 };
 
 /** The field `key` of a JSON document (else `fallback`'s when `key`'s is absent or null), as text if a string or a number. */

@@ -28,6 +28,7 @@ export function openSqliteEngine(file: string): SqlEngine {
     encodeTime: (time) => time.toISOString(),
     decodeTime: (raw) => raw as string,
     decodeId: (raw) => raw as number,
+    encodeBoolean: (value) => (value ? 1 : 0),
     // One writer thread: ids follow commit order, every committed row is settled.
     followHorizon: () => Promise.resolve(undefined),
     changes: new InProcessChangeChannel(),

@@ -1,0 +1,234 @@
+import { matchesFilter, type EventFilter } from '../live/event-matcher.js';
+import type { LiveFeed } from '../live/live-feed.js';
+import { toEventFilter } from '../query/event-query.js';
+import { classOverview } from '../sessions/class-overview.js';
+import type { StatusRules } from '../sessions/status-rules.js';
+import type { EventStore, StoredEvent } from '../storage/types.js';
+import type { Alert } from './alert-schemas.js';
+import type { Claim, NewAlert, StoredRule } from './alert-store.js';
+import { classWideSummary, eventStep, matchSummary, stuckSummary, webhookBody } from './alert-text.js';
+
+export interface AlertOptions {
+  /** The class overview's status rules, which `stuck` rules follow. */
+  statusRules: StatusRules;
+  /** How often rules are re-read (another instance may have changed them). */
+  rulesRefreshMs: number;
+  /** How often `stuck` rules look at the class overview. */
+  stuckCheckMs: number;
+  /** A class-wide rule counts its window at most this often. */
+  classWideCheckMs: number;
+  /** Events older than this when read (after an outage, a restart) raise no alert. */
+  maxEventAgeMs: number;
+  /** The dashboard's address as students' timelines are linked from webhooks; null: no link. */
+  publicUrl: string | null;
+}
+
+export const DEFAULT_ALERT_OPTIONS: Omit<AlertOptions, 'statusRules'> = {
+  rulesRefreshMs: 5000,
+  stuckCheckMs: 5000,
+  classWideCheckMs: 1000,
+  maxEventAgeMs: 10 * 60_000,
+  publicUrl: null,
+};
+
+/** How many active sessions a stuck check looks at (the dashboard's own limit). */
+const OVERVIEW_LIMIT = 2000;
+const OVERVIEW_WINDOW_SECONDS = 3 * 3600;
+const CATCH_UP_PAGE = 1000;
+
+interface ActiveRule extends StoredRule {
+  filter: EventFilter;
+}
+
+/**
+ * Evaluates the enabled rules on every instance: match and class-wide rules on each new
+ * event of the shared feed, stuck rules on the class overview every few seconds. Each
+ * instance evaluates everything; the store's claims make one alert of one problem,
+ * whichever instance fires first. Where the evaluators had read to is kept in the
+ * database, so that a restart evaluates what was stored while no instance ran.
+ * Nothing here is on the acknowledgement path: it reads what was already committed.
+ */
+export class AlertEvaluator {
+  private rules: ActiveRule[] = [];
+  private stopFeed: (() => void) | null = null;
+  private joining = false;
+  /** Live events wait here while what was stored before is read. */
+  private heldBack: StoredEvent[] | null = null;
+  private work: Promise<void> = Promise.resolve();
+  private position = 0;
+  private saved = 0;
+  private readonly classWideDue = new Map<number, NodeJS.Timeout>();
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly feed: LiveFeed,
+    private readonly options: AlertOptions,
+    private readonly hooks: { isReady: () => boolean; onAlert: (alert: Alert) => void; onError: (error: unknown) => void },
+  ) {}
+
+  start(): void {
+    const every = (ms: number, task: () => Promise<void>) => this.timers.push(setInterval(() => void task().catch(this.hooks.onError), ms).unref());
+    every(this.options.rulesRefreshMs, () => this.refresh());
+    every(this.options.stuckCheckMs, () => this.checkStuck());
+    every(1000, () => this.saveProgress());
+    void this.refresh().catch(this.hooks.onError);
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of [...this.timers, ...this.classWideDue.values()]) clearInterval(timer);
+    this.leave();
+    await this.work;
+    await this.saveProgress().catch(this.hooks.onError);
+  }
+
+  /** The rules as stored now: at start, every few seconds, and at once after a change here. */
+  async refresh(): Promise<void> {
+    if (!this.hooks.isReady()) return;
+    const rules = (await this.store.alerts.listRules()).filter((rule) => rule.enabled);
+    this.rules = rules.map((rule) => ({ ...rule, filter: toEventFilter(rule.filters) }));
+    const needsEvents = this.rules.some((rule) => rule.kind !== 'stuck');
+    if (needsEvents && this.stopFeed === null && !this.joining) await this.join();
+    if (!needsEvents) this.leave();
+  }
+
+  private leave(): void {
+    this.stopFeed?.();
+    this.stopFeed = null;
+    this.heldBack = null;
+  }
+
+  /** Whether any rule posts to a webhook (the delivery worker need not look otherwise). */
+  get hasWebhooks(): boolean {
+    return this.rules.some((rule) => rule.webhookUrl !== null);
+  }
+
+  private async join(): Promise<void> {
+    this.joining = true;
+    try {
+      this.heldBack = [];
+      const { position, stop } = await this.feed.join((events) => {
+        if (this.heldBack === null) this.enqueue(() => this.evaluate(events));
+        else this.heldBack.push(...events);
+      });
+      this.stopFeed = stop;
+      // What was stored while no evaluator read (a restart) first, then the live events.
+      this.enqueue(async () => {
+        try {
+          this.position = Math.max(await this.store.alerts.readProgress(), this.position);
+          await this.catchUp(position);
+        } catch (error) {
+          // Leave the feed: the next refresh joins again and reads from the saved progress.
+          this.leave();
+          throw error;
+        }
+        const held = this.heldBack ?? [];
+        this.heldBack = null;
+        await this.evaluate(held);
+      });
+    } finally {
+      this.joining = false;
+    }
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.work = this.work.then(task).catch(this.hooks.onError);
+  }
+
+  private async catchUp(until: number): Promise<void> {
+    while (this.position < until) {
+      const events = await this.store.queryEvents({ dataFilters: [], order: 'asc', afterEventId: this.position, limit: CATCH_UP_PAGE });
+      if (events.length === 0) return;
+      await this.evaluate(events.filter((event) => event.event_id <= until));
+      if (events.length < CATCH_UP_PAGE) return;
+    }
+  }
+
+  private async evaluate(events: readonly StoredEvent[]): Promise<void> {
+    const oldest = Date.now() - this.options.maxEventAgeMs;
+    for (const event of events) {
+      if (event.event_id <= this.position) continue;
+      if (Date.parse(event.created_at) >= oldest) {
+        for (const rule of this.rules) {
+          if (rule.kind === 'stuck' || !matchesFilter(event, rule.filter)) continue;
+          if (rule.kind === 'match') await this.fireMatch(rule, event);
+          else this.scheduleClassWide(rule);
+        }
+      }
+      this.position = event.event_id;
+    }
+  }
+
+  private async fireMatch(rule: ActiveRule, event: StoredEvent): Promise<void> {
+    const student = { sessionToken: event.session_token, studentEmail: event.student_email, studentName: event.student_name };
+    const { step, stepName } = eventStep(event);
+    await this.fire(
+      rule,
+      { students: [student], step, stepName, event, summary: matchSummary(student, event) },
+      { subject: event.session_token, problem: `event:${event.event_id}`, at: new Date(event.created_at) },
+    );
+  }
+
+  /** Counts a class-wide rule's window once per interval, however many events matched meanwhile. */
+  private scheduleClassWide(rule: ActiveRule): void {
+    if (this.classWideDue.has(rule.ruleId)) return;
+    const timer = setTimeout(() => {
+      this.classWideDue.delete(rule.ruleId);
+      this.enqueue(() => this.checkClassWide(rule));
+    }, this.options.classWideCheckMs);
+    this.classWideDue.set(rule.ruleId, timer);
+  }
+
+  private async checkClassWide(rule: ActiveRule): Promise<void> {
+    const windowMinutes = rule.windowMinutes ?? 1;
+    const found = await this.store.alerts.countMatching(rule.filter, new Date(Date.now() - windowMinutes * 60_000));
+    if (found.latest === null || found.events < (rule.minEvents ?? 1) || found.students < (rule.minStudents ?? 1)) return;
+    const { step, stepName } = eventStep(found.latest);
+    await this.fire(
+      rule,
+      { students: found.sample, step, stepName, event: found.latest, summary: classWideSummary(found.events, found.students, windowMinutes, found.latest) },
+      { subject: 'class', problem: `event:${found.latest.event_id}`, at: new Date(found.latest.created_at) },
+    );
+  }
+
+  private async checkStuck(): Promise<void> {
+    const rules = this.rules.filter((rule) => rule.kind === 'stuck');
+    if (rules.length === 0) return;
+    const now = new Date();
+    const overview = await classOverview(this.store, { activeWithinSeconds: OVERVIEW_WINDOW_SECONDS, limit: OVERVIEW_LIMIT, rules: this.options.statusRules, now });
+    for (const session of overview.sessions) {
+      for (const rule of rules) {
+        if (!(rule.statuses ?? []).some((status) => status === session.status)) continue;
+        // One alert per stay on a step (or per help request), not one per check.
+        const problem = session.status === 'stuck' ? `stuck:${session.onStepSince}` : `help:${session.helpRequest?.at ?? ''}`;
+        const student = { sessionToken: session.sessionToken, studentEmail: session.studentEmail, studentName: session.studentName };
+        await this.fire(
+          rule,
+          { students: [student], step: session.currentStep, stepName: session.stepName, event: null, summary: stuckSummary(session) },
+          { subject: session.sessionToken, problem, at: now },
+        );
+      }
+    }
+  }
+
+  private async fire(rule: ActiveRule, content: Omit<NewAlert, 'ruleId' | 'ruleName' | 'kind'>, claim: Omit<Claim, 'cooldownMinutes'>): Promise<void> {
+    const webhook =
+      rule.webhookUrl === null || rule.webhookSecret === null
+        ? null
+        : { url: rule.webhookUrl, secret: rule.webhookSecret, body: (alert: Alert) => webhookBody(alert, this.options.publicUrl) };
+    const alert = await this.store.alerts.fire(
+      { ruleId: rule.ruleId, ruleName: rule.name, kind: rule.kind, ...content },
+      { ...claim, cooldownMinutes: rule.cooldownMinutes },
+      webhook,
+      new Date(),
+    );
+    if (alert !== null) this.hooks.onAlert(alert);
+  }
+
+  private async saveProgress(): Promise<void> {
+    const position = this.position;
+    if (position <= this.saved) return;
+    await this.store.alerts.saveProgress(position);
+    this.saved = position;
+  }
+}

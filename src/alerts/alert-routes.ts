@@ -1,0 +1,139 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { fastifySSE } from '@fastify/sse';
+import type { onRequestAsyncHookHandler } from 'fastify';
+import { AppError } from '../errors.js';
+import { ErrorResponse } from '../schemas/responses.js';
+import {
+  AlertParams,
+  AlertResponse,
+  AlertsQuery,
+  AlertsResponse,
+  CreatedRuleResponse,
+  DeletedResponse,
+  DeliveriesQuery,
+  DeliveriesResponse,
+  RuleChange,
+  RuleInput,
+  RuleParams,
+  RuleResponse,
+  RulesResponse,
+} from './alert-schemas.js';
+import type { AlertStore, StoredRule } from './alert-store.js';
+import type { AlertSystem } from './alert-system.js';
+import { changedRuleFields, ruleFields } from './rule-fields.js';
+
+export interface AlertRoutesOptions {
+  store: AlertStore;
+  system: AlertSystem;
+  requireInstructor: onRequestAsyncHookHandler;
+  allowPrivateWebhooks: boolean;
+  heartbeatMs: number;
+}
+
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 503: ErrorResponse };
+const notFound = (what: string) => new AppError('not_found', 404, `no such ${what}`);
+/** The API never shows a rule's webhook secret again after creating it. */
+function shown(rule: StoredRule) {
+  const { webhookSecret, ...visible } = rule;
+  return visible;
+}
+
+/** /api/alerts: rules (create, list, update, enable/disable, delete), alerts (list, acknowledge, live), webhook deliveries. */
+export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async (app, options) => {
+  const { store, system, allowPrivateWebhooks } = options;
+  app.addHook('onRequest', options.requireInstructor);
+  await app.register(fastifySSE, { heartbeatInterval: options.heartbeatMs });
+  const rulesChanged = () => system.evaluator.refresh().catch((error: unknown) => app.log.warn({ err: error }, 'alerts: reading rules failed'));
+  const tags = ['alerts'];
+  // Open alert streams would hold a shutdown open: they end, and dashboards reconnect elsewhere.
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const close of open) close();
+  });
+  const security = [{ instructorToken: [] }];
+
+  app.get('/api/alerts/rules', { schema: { summary: 'List alert rules', tags, security, response: { 200: RulesResponse, ...errors } } }, async () => ({
+    success: true as const,
+    rules: (await store.listRules()).map(shown),
+  }));
+
+  app.post(
+    '/api/alerts/rules',
+    { schema: { summary: 'Create an alert rule', tags, security, body: RuleInput, response: { 201: CreatedRuleResponse, ...errors } } },
+    async (request, reply) => {
+      const rule = await store.createRule(await ruleFields(request.body, { allowPrivateWebhooks, secret: null }), new Date());
+      void rulesChanged();
+      return reply.code(201).send({ success: true as const, rule: shown(rule), webhookSecret: rule.webhookSecret });
+    },
+  );
+
+  app.get('/api/alerts/rules/:ruleId', { schema: { summary: 'One alert rule', tags, security, params: RuleParams, response: { 200: RuleResponse, ...errors } } }, async (request) => {
+    const rule = await store.getRule(request.params.ruleId);
+    if (rule === null) throw notFound('rule');
+    return { success: true as const, rule: shown(rule) };
+  });
+
+  app.patch(
+    '/api/alerts/rules/:ruleId',
+    { schema: { summary: 'Change an alert rule (e.g. {"enabled": false})', tags, security, params: RuleParams, body: RuleChange, response: { 200: RuleResponse, ...errors } } },
+    async (request) => {
+      const current = await store.getRule(request.params.ruleId);
+      if (current === null) throw notFound('rule');
+      const rule = await store.updateRule(current.ruleId, await changedRuleFields(current, request.body, allowPrivateWebhooks), new Date());
+      if (rule === null) throw notFound('rule');
+      void rulesChanged();
+      return { success: true as const, rule: shown(rule) };
+    },
+  );
+
+  app.delete('/api/alerts/rules/:ruleId', { schema: { summary: 'Delete an alert rule (its alerts stay)', tags, security, params: RuleParams, response: { 200: DeletedResponse, ...errors } } }, async (request) => {
+    if (!(await store.deleteRule(request.params.ruleId))) throw notFound('rule');
+    void rulesChanged();
+    return { success: true as const };
+  });
+
+  app.get('/api/alerts', { schema: { summary: 'Recent alerts, newest first', tags, security, querystring: AlertsQuery, response: { 200: AlertsResponse, ...errors } } }, async (request) => ({
+    success: true as const,
+    alerts: await store.listAlerts({ limit: request.query.limit ?? 50, unacknowledged: request.query.unacknowledged }),
+  }));
+
+  app.post(
+    '/api/alerts/:alertId/acknowledge',
+    { schema: { summary: 'Acknowledge an alert', tags, security, params: AlertParams, response: { 200: AlertResponse, ...errors } } },
+    async (request) => {
+      const alert = await store.acknowledgeAlert(request.params.alertId, new Date());
+      if (alert === null) throw notFound('alert');
+      return { success: true as const, alert };
+    },
+  );
+
+  app.get(
+    '/api/alerts/deliveries',
+    { schema: { summary: 'Webhook deliveries, newest first', tags, security, querystring: DeliveriesQuery, response: { 200: DeliveriesResponse, ...errors } } },
+    async (request) => ({
+      success: true as const,
+      deliveries: await store.listDeliveries({ ruleId: request.query.ruleId, alertId: request.query.alertId, limit: request.query.limit ?? 100 }),
+    }),
+  );
+
+  app.get(
+    '/api/alerts/stream',
+    {
+      sse: { kind: 'manual', serializer: (data: unknown) => String(data) },
+      schema: { summary: 'New alerts as they fire, on any instance (Server-Sent Events: ready, then alert)', tags, security, response: errors },
+    },
+    async (_request, reply) => {
+      reply.sse.keepAlive();
+      reply.sse.sendHeaders();
+      const send = (event: string, data: unknown) => reply.sse.send({ event, data: JSON.stringify(data) }).catch(() => undefined);
+      void send('ready', {});
+      const stop = system.feed.listen((alert) => void send('alert', alert));
+      const close = () => reply.sse.close();
+      open.add(close);
+      reply.sse.onClose(() => {
+        stop();
+        open.delete(close);
+      });
+    },
+  );
+};

@@ -1,0 +1,98 @@
+import type { EventFilter } from '../live/event-matcher.js';
+import type { StoredEvent } from '../storage/types.js';
+import type { Alert, AlertRule, AlertStudent, Delivery, RuleKind } from './alert-schemas.js';
+
+/** A rule as stored: what the API shows, and the secret that signs its webhooks. */
+export interface StoredRule extends AlertRule {
+  webhookSecret: string | null;
+}
+
+/** Everything of a rule but what the store assigns. */
+export type RuleFields = Omit<StoredRule, 'ruleId' | 'createdAt' | 'updatedAt'>;
+
+/** An alert about to fire. */
+export interface NewAlert {
+  ruleId: number;
+  ruleName: string;
+  kind: RuleKind;
+  summary: string;
+  students: AlertStudent[];
+  step: string | null;
+  stepName: string | null;
+  event: StoredEvent | null;
+}
+
+/**
+ * The right to fire for one problem: a rule fires for a `subject` (a session, or the class)
+ * only if its last alert for that subject was about another `problem` and at least
+ * `cooldownMinutes` before `at`. Whichever instance claims first fires; the others find
+ * it claimed.
+ */
+export interface Claim {
+  subject: string;
+  problem: string;
+  at: Date;
+  cooldownMinutes: number;
+}
+
+/** Where and how to POST an alert; the body is made from the stored alert. */
+export interface WebhookTarget {
+  url: string;
+  secret: string;
+  body: (alert: Alert) => string;
+}
+
+/** A webhook delivery claimed for an attempt. */
+export interface DueDelivery {
+  deliveryId: number;
+  url: string;
+  body: string;
+  secret: string;
+  attempts: number;
+}
+
+export interface DeliveryOutcome {
+  ok: boolean;
+  status: number | null;
+  error: string | null;
+  /** When to try again; null: delivered, or given up. */
+  retryAt: Date | null;
+}
+
+/** Matching events in a window: how many, from how many students, and some of those students. */
+export interface MatchingEvents {
+  events: number;
+  students: number;
+  latest: StoredEvent | null;
+  sample: AlertStudent[];
+}
+
+/**
+ * Where alert rules, alerts and their webhook deliveries live (one implementation over
+ * every SQL engine). Claims, alerts and deliveries are written in one transaction, so an
+ * alert fires once whichever instance saw the problem, and survives a restart.
+ *
+ * @example
+ * const alert = await store.alerts.fire(newAlert, { subject: 'ws_1', problem: 'event:42', at, cooldownMinutes: 10 }, null, new Date());
+ * // null: another instance (or an earlier alert within the cooldown) had it
+ */
+export interface AlertStore {
+  createRule(rule: RuleFields, now: Date): Promise<StoredRule>;
+  listRules(): Promise<StoredRule[]>;
+  getRule(ruleId: number): Promise<StoredRule | null>;
+  updateRule(ruleId: number, rule: RuleFields, now: Date): Promise<StoredRule | null>;
+  deleteRule(ruleId: number): Promise<boolean>;
+  /** Claims, then stores the alert and its webhook delivery; null when the claim was not ours. */
+  fire(alert: NewAlert, claim: Claim, webhook: WebhookTarget | null, now: Date): Promise<Alert | null>;
+  /** Newest first; `since`: created at or after. */
+  listAlerts(query: { limit: number; unacknowledged?: boolean; since?: Date }): Promise<Alert[]>;
+  acknowledgeAlert(alertId: number, now: Date): Promise<Alert | null>;
+  /** Takes up to `limit` deliveries due at `now`, each for `leaseMs` (no other instance takes them meanwhile). */
+  claimDeliveries(now: Date, leaseMs: number, limit: number): Promise<DueDelivery[]>;
+  finishDelivery(deliveryId: number, outcome: DeliveryOutcome, now: Date): Promise<void>;
+  listDeliveries(query: { ruleId?: number | undefined; alertId?: number | undefined; limit: number }): Promise<Delivery[]>;
+  /** The event id up to which the evaluators have read the log. */
+  readProgress(): Promise<number>;
+  saveProgress(eventId: number): Promise<void>;
+  countMatching(filter: EventFilter, since: Date): Promise<MatchingEvents>;
+}

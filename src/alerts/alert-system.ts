@@ -1,0 +1,48 @@
+import type { LiveFeed } from '../live/live-feed.js';
+import type { EventStore } from '../storage/types.js';
+import { AlertEvaluator, type AlertOptions } from './alert-evaluator.js';
+import { AlertFeed } from './alert-feed.js';
+import { WebhookWorker, type WebhookOptions } from './webhook-worker.js';
+
+/**
+ * The alert system of one instance: the evaluator that fires alerts, the feed that hands
+ * every instance's alerts to this one's dashboards, and the worker that posts webhooks.
+ * A fired alert goes to this instance's dashboards at once, wakes the worker, and is
+ * announced to the other instances.
+ */
+export class AlertSystem {
+  readonly feed: AlertFeed;
+  readonly evaluator: AlertEvaluator;
+  readonly webhooks: WebhookWorker;
+
+  constructor(
+    store: EventStore,
+    events: LiveFeed,
+    readonly options: { alerts: AlertOptions; webhooks: WebhookOptions },
+    /** False until the schema is migrated: nothing is read before. */
+    isReady: () => boolean,
+    onError: (error: unknown) => void,
+  ) {
+    this.feed = new AlertFeed(store.alerts, store.changes, onError);
+    this.webhooks = new WebhookWorker(store.alerts, options.webhooks, { isNeeded: () => this.evaluator.hasWebhooks, onError });
+    this.evaluator = new AlertEvaluator(store, events, options.alerts, {
+      isReady,
+      onAlert: (alert) => {
+        this.feed.publish(alert);
+        this.webhooks.wake();
+        store.changes.announce();
+      },
+      onError,
+    });
+  }
+
+  start(): void {
+    this.evaluator.start();
+    this.webhooks.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.evaluator.stop();
+    await this.webhooks.stop();
+  }
+}
