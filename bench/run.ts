@@ -2,7 +2,8 @@
 // database sizes, for the service on SQLite and PostgreSQL. A measurement, not a test:
 // it prints PASS/MISS against the targets and exits 0 unless it could not run.
 // Env: BENCH_QUICK=1 (smoke run), BENCH_ROUNDS, BENCH_SECONDS, BENCH_READ_SECONDS,
-// BENCH_DATABASE_URL (PostgreSQL admin URL), BENCH_SKIP_BUILD=1 (use dist/ as built).
+// BENCH_DATABASE_URL (PostgreSQL admin URL), BENCH_SKIP_BUILD=1 (use dist/ as built),
+// BENCH_PHASES (some of ingest, reads, live, instances; all by default).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +15,8 @@ import { killAllSync, stopAll } from './lib/processes.js';
 import { Report } from './lib/stats.js';
 import { measureDirectInsert } from './phases/bulk.js';
 import { measureIngest } from './phases/ingest.js';
+import { measureInstances } from './phases/instances.js';
+import { measureLive } from './phases/live.js';
 import { measureReads } from './phases/reads.js';
 
 async function main(): Promise<void> {
@@ -42,9 +45,11 @@ async function main(): Promise<void> {
     if (orphans.length > 0) log(`dropped ${orphans.length} database(s) left by killed runs`);
     build(config, log);
     printHeader(config);
-    const batchRates = await measureIngest(ctx);
-    await measureDirectInsert(ctx, batchRates);
-    await measureReads(ctx);
+    const { phases } = config;
+    if (phases.has('ingest')) await measureDirectInsert(ctx, await measureIngest(ctx));
+    if (phases.has('reads')) await measureReads(ctx);
+    if (phases.has('live')) await measureLive(ctx);
+    if (phases.has('instances')) await measureInstances(ctx);
     ctx.report.printSummary();
     log(`done in ${((Date.now() - started) / 60_000).toFixed(1)} min`);
   } finally {

@@ -19,9 +19,14 @@ export interface BenchConfig {
   /** A PostgreSQL URL allowed to CREATE DATABASE; the bench databases are made beside it. */
   adminUrl: string;
   skipBuild: boolean;
+  /** Which phases run (BENCH_PHASES, comma-separated; all by default). */
+  phases: ReadonlySet<Phase>;
   /** The repository root. */
   root: string;
 }
+
+export const PHASES = ['ingest', 'reads', 'live', 'instances'] as const;
+export type Phase = (typeof PHASES)[number];
 
 export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {
   const quick = env.BENCH_QUICK === '1';
@@ -37,8 +42,17 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {
     readRows: quick ? [20_000, 200_000] : [200_000, 2_000_000],
     adminUrl: env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     skipBuild: env.BENCH_SKIP_BUILD === '1',
+    phases: parsePhases(env.BENCH_PHASES),
     root: path.resolve(import.meta.dirname, '..', '..'),
   };
+}
+
+function parsePhases(raw: string | undefined): ReadonlySet<Phase> {
+  if (raw === undefined || raw === '') return new Set(PHASES);
+  const names = raw.split(',').map((name) => name.trim());
+  const unknown = names.find((name) => !(PHASES as readonly string[]).includes(name));
+  if (unknown !== undefined) throw new Error(`BENCH_PHASES: unknown phase "${unknown}" (known: ${PHASES.join(', ')})`);
+  return new Set(names as Phase[]);
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

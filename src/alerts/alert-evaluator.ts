@@ -7,6 +7,7 @@ import type { EventStore, StoredEvent } from '../storage/types.js';
 import type { Alert } from './alert-schemas.js';
 import type { Claim, NewAlert, StoredRule } from './alert-store.js';
 import { classWideSummary, eventStep, matchSummary, stuckSummary, webhookBody } from './alert-text.js';
+import { ClaimMemory } from './claim-memory.js';
 
 export interface AlertOptions {
   /** The class overview's status rules, which `stuck` rules follow. */
@@ -35,6 +36,8 @@ export const DEFAULT_ALERT_OPTIONS: Omit<AlertOptions, 'statusRules'> = {
 const OVERVIEW_LIMIT = 2000;
 const OVERVIEW_WINDOW_SECONDS = 3 * 3600;
 const CATCH_UP_PAGE = 1000;
+/** The subject of a class-wide rule's claims. */
+const CLASS = 'class';
 
 interface ActiveRule extends StoredRule {
   filter: EventFilter;
@@ -59,13 +62,16 @@ export class AlertEvaluator {
   private saved = 0;
   private readonly classWideDue = new Map<number, NodeJS.Timeout>();
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly claims: ClaimMemory;
 
   constructor(
     private readonly store: EventStore,
     private readonly feed: LiveFeed,
     private readonly options: AlertOptions,
     private readonly hooks: { isReady: () => boolean; onAlert: (alert: Alert) => void; onError: (error: unknown) => void },
-  ) {}
+  ) {
+    this.claims = new ClaimMemory(store.alerts);
+  }
 
   start(): void {
     const every = (ms: number, task: () => Promise<void>) => this.timers.push(setInterval(() => void task().catch(this.hooks.onError), ms).unref());
@@ -86,6 +92,8 @@ export class AlertEvaluator {
   async refresh(): Promise<void> {
     if (!this.hooks.isReady()) return;
     const rules = (await this.store.alerts.listRules()).filter((rule) => rule.enabled);
+    // A changed rule (a shorter cooldown) must not be judged by what its old self fired.
+    if (rules.some((rule) => !this.rules.some((known) => known.ruleId === rule.ruleId && known.updatedAt === rule.updatedAt))) this.claims.forget();
     this.rules = rules.map((rule) => ({ ...rule, filter: toEventFilter(rule.filters) }));
     const needsEvents = this.rules.some((rule) => rule.kind !== 'stuck');
     if (needsEvents && this.stopFeed === null && !this.joining) await this.join();
@@ -180,6 +188,8 @@ export class AlertEvaluator {
   }
 
   private async checkClassWide(rule: ActiveRule): Promise<void> {
+    // Within the cooldown of its last alert, nothing the window holds could fire it: no count.
+    if (this.claims.coolingDown(rule.ruleId, CLASS, new Date(), rule.cooldownMinutes)) return;
     const windowMinutes = rule.windowMinutes ?? 1;
     const found = await this.store.alerts.countMatching(rule.filter, new Date(Date.now() - windowMinutes * 60_000));
     if (found.latest === null || found.events < (rule.minEvents ?? 1) || found.students < (rule.minStudents ?? 1)) return;
@@ -187,7 +197,7 @@ export class AlertEvaluator {
     await this.fire(
       rule,
       { students: found.sample, step, stepName, event: found.latest, summary: classWideSummary(found.events, found.students, windowMinutes, found.latest) },
-      { subject: 'class', problem: `event:${found.latest.event_id}`, at: new Date(found.latest.created_at) },
+      { subject: CLASS, problem: `event:${found.latest.event_id}`, at: new Date(found.latest.created_at) },
     );
   }
 
@@ -216,12 +226,10 @@ export class AlertEvaluator {
       rule.webhookUrl === null || rule.webhookSecret === null
         ? null
         : { url: rule.webhookUrl, secret: rule.webhookSecret, body: (alert: Alert) => webhookBody(alert, this.options.publicUrl) };
-    const alert = await this.store.alerts.fire(
-      { ruleId: rule.ruleId, ruleName: rule.name, kind: rule.kind, ...content },
-      { ...claim, cooldownMinutes: rule.cooldownMinutes },
-      webhook,
-      new Date(),
-    );
+    const full = { ...claim, cooldownMinutes: rule.cooldownMinutes };
+    if (!this.claims.mayFire(rule.ruleId, full)) return;
+    const alert = await this.store.alerts.fire({ ruleId: rule.ruleId, ruleName: rule.name, kind: rule.kind, ...content }, full, webhook, new Date());
+    await this.claims.learn(rule.ruleId, full, alert !== null);
     if (alert !== null) this.hooks.onAlert(alert);
   }
 

@@ -59,7 +59,11 @@ export interface DeliveryOutcome {
   retryAt: Date | null;
 }
 
-/** Matching events in a window: how many, from how many students, and some of those students. */
+/**
+ * Matching events in a window: how many, from how many students, and some of those
+ * students. Counted over the window's newest 5,000 events: enough for any threshold worth
+ * setting, and a bounded read.
+ */
 export interface MatchingEvents {
   events: number;
   students: number;
@@ -82,6 +86,8 @@ export interface AlertStore {
   getRule(ruleId: number): Promise<StoredRule | null>;
   updateRule(ruleId: number, rule: RuleFields, now: Date): Promise<StoredRule | null>;
   deleteRule(ruleId: number): Promise<boolean>;
+  /** What a rule last fired for about a subject, if it has. */
+  readClaim(ruleId: number, subject: string): Promise<{ problem: string; firedAt: Date } | null>;
   /** Claims, then stores the alert and its webhook delivery; null when the claim was not ours. */
   fire(alert: NewAlert, claim: Claim, webhook: WebhookTarget | null, now: Date): Promise<Alert | null>;
   /** Newest first; `since`: created at or after. */

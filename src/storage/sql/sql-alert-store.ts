@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder } from 'kysely';
+import type { ExpressionBuilder } from 'kysely';
 import type { Alert, Delivery } from '../../alerts/alert-schemas.js';
 import type {
   AlertStore,
@@ -19,6 +19,8 @@ import type { SqlEngine } from './sql-engine.js';
 
 /** Students named in a class-wide alert, at most. */
 const SAMPLE_STUDENTS = 20;
+/** A class-wide window is counted over its newest events, at most this many. */
+const WINDOW_SCAN = 5000;
 
 /** The AlertStore over any SqlEngine (see AlertStore). */
 export class SqlAlertStore implements AlertStore {
@@ -61,6 +63,18 @@ export class SqlAlertStore implements AlertStore {
     return this.guard(async () => {
       const result = await this.engine.db.deleteFrom('alert_rules').where('rule_id', '=', ruleId).executeTakeFirst();
       return result.numDeletedRows > 0n;
+    });
+  }
+
+  readClaim(ruleId: number, subject: string): Promise<{ problem: string; firedAt: Date } | null> {
+    return this.guard(async () => {
+      const row = await this.engine.db
+        .selectFrom('alert_claims')
+        .select(['problem', 'fired_at'])
+        .where('rule_id', '=', ruleId)
+        .where('subject', '=', subject)
+        .executeTakeFirst();
+      return row === undefined ? null : { problem: row.problem, firedAt: new Date(this.engine.decodeTime(row.fired_at)) };
     });
   }
 
@@ -201,21 +215,18 @@ export class SqlAlertStore implements AlertStore {
 
   countMatching(filter: EventFilter, since: Date): Promise<MatchingEvents> {
     const { engine } = this;
-    const query = { ...filter, since, order: 'desc' as const, limit: 200 };
-    const student = sql<string>`CASE WHEN e.student_id IS NULL THEN 's:' || e.session_token ELSE 'u:' || CAST(e.student_id AS TEXT) END`;
     return this.guard(async () => {
-      const [counts, latest] = await Promise.all([
-        selectEvents(engine, query)
-          .clearSelect()
-          .clearOrderBy()
-          .clearLimit()
-          .select((eb) => [eb.fn.countAll().as('events'), eb.fn.count(student).distinct().as('students')])
-          .executeTakeFirstOrThrow(),
-        selectEvents(engine, query).execute(),
-      ]);
-      const events = latest.map((row) => toStoredEvent(engine, row));
-      const sample = new Map(events.map((e) => [e.session_token, { sessionToken: e.session_token, studentEmail: e.student_email, studentName: e.student_name }]));
-      return { events: Number(counts.events), students: Number(counts.students), latest: events[0] ?? null, sample: [...sample.values()].slice(0, SAMPLE_STUDENTS) };
+      // Newest first, ids and students only: a bounded read however busy the window was.
+      const rows = await selectEvents(engine, { ...filter, since, order: 'desc', limit: WINDOW_SCAN })
+        .clearSelect()
+        .select(['e.event_id', 'e.session_token', 'e.student_id', 's.email', 's.name'])
+        .execute();
+      const first = rows[0];
+      if (first === undefined) return { events: 0, students: 0, latest: null, sample: [] };
+      const students = new Map(rows.map((row) => [row.student_id ?? `session ${row.session_token}`, row]));
+      const [latest] = await selectEvents(engine, { dataFilters: [], order: 'desc', afterEventId: engine.decodeId(first.event_id) + 1, limit: 1 }).execute();
+      const sample = [...students.values()].slice(0, SAMPLE_STUDENTS).map((row) => ({ sessionToken: row.session_token, studentEmail: row.email, studentName: row.name }));
+      return { events: rows.length, students: students.size, latest: latest === undefined ? null : toStoredEvent(engine, latest), sample };
     });
   }
 }
