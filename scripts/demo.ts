@@ -1,12 +1,14 @@
-// `npm run demo`: the built service on a temporary SQLite file, and a simulated class of
-// 40 students working through the workshop live, through the real HTTP API.
+// `npm run demo`: the built service on a temporary SQLite file (or one or more instances
+// sharing a PostgreSQL database), with two alert rules, and a simulated class of 40
+// students working through the workshop live, through the real HTTP API.
 // Env: DEMO_PORT (3000, or the next free one), DEMO_SEED (42), DEMO_SPEED (1),
-// SESSION_LOG_ADMIN_TOKEN (a random one by default).
+// DEMO_DATABASE_URL (postgres://…), DEMO_INSTANCES (1), SESSION_LOG_ADMIN_TOKEN (random).
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startClassSimulation, type ClassSimulation } from './demo/class-simulation.js';
+import { createDemoRules } from './demo/demo-rules.js';
 import { describeFailure, startService, type RunningService } from './demo/service-process.js';
 import { readSettings, SettingsError, type DemoSettings } from './demo/settings.js';
 import { statusLine } from './demo/status-line.js';
@@ -15,7 +17,9 @@ const STATUS_EVERY_MS = 10_000;
 
 interface Demo {
   dir: string;
-  service?: RunningService;
+  services: RunningService[];
+  /** The instance being started (it may be stopped before it is ready). */
+  starting?: RunningService;
   simulation?: ClassSimulation;
   statusTimer?: NodeJS.Timeout;
   closing: boolean;
@@ -23,24 +27,31 @@ interface Demo {
 
 async function main(): Promise<void> {
   const settings = readSettingsOrExit();
-  const demo: Demo = { dir: await mkdtemp(path.join(os.tmpdir(), 'session-log-demo-')), closing: false };
+  const demo: Demo = { dir: await mkdtemp(path.join(os.tmpdir(), 'session-log-demo-')), services: [], closing: false };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => onSignal(demo, signal));
   try {
-    const service = await startService({
-      port: settings.port,
-      databaseUrl: `sqlite:${path.join(demo.dir, 'demo.db')}`,
-      adminToken: settings.adminToken,
-      onSpawn: (spawned) => (demo.service = spawned),
-      onOutput: (line) => console.error(`[service] ${line}`),
-    });
+    const databaseUrl = settings.databaseUrl ?? `sqlite:${path.join(demo.dir, 'demo.db')}`;
+    for (let instance = 0; instance < settings.instances && !demo.closing; instance++) {
+      const previous = demo.services.at(-1);
+      const service = await startService({
+        port: previous === undefined ? settings.port : previous.port + 1,
+        databaseUrl,
+        adminToken: settings.adminToken,
+        onSpawn: (spawned) => (demo.starting = spawned),
+        onOutput: (line) => console.error(`[service ${instance + 1}] ${line}`),
+      });
+      demo.services.push(service);
+      demo.starting = undefined;
+      void service.exited.then((exit) => {
+        if (demo.closing) return;
+        console.error(`\nA service stopped unexpectedly: ${describeFailure(service, exit)}`);
+        void shutdown(demo, 1, { serviceGone: true });
+      });
+    }
     if (demo.closing) return;
-    void service.exited.then((exit) => {
-      if (demo.closing) return;
-      console.error(`\nThe service stopped unexpectedly: ${describeFailure(service, exit)}`);
-      void shutdown(demo, 1, { serviceGone: true });
-    });
-    printBanner(service, settings, demo.dir);
-    runClass(demo, service, settings);
+    await createDemoRules(demo.services[0]!.baseUrl, settings.adminToken);
+    printBanner(demo.services, settings, settings.databaseUrl === undefined ? path.join(demo.dir, 'demo.db') : null);
+    runClass(demo, settings);
   } catch (error) {
     if (demo.closing) return;
     console.error(`demo: cannot start: ${error instanceof Error ? error.message : String(error)}`);
@@ -58,24 +69,27 @@ function readSettingsOrExit(): DemoSettings {
   }
 }
 
-function runClass(demo: Demo, service: RunningService, settings: DemoSettings): void {
-  const simulation = startClassSimulation({ baseUrl: service.baseUrl, seed: settings.seed, speed: settings.speed });
+function runClass(demo: Demo, settings: DemoSettings): void {
+  const simulation = startClassSimulation({ baseUrl: demo.services.map((service) => service.baseUrl), seed: settings.seed, speed: settings.speed });
   demo.simulation = simulation;
   demo.statusTimer = setInterval(() => console.log(statusLine(simulation.stats())), STATUS_EVERY_MS);
 }
 
-function printBanner(service: RunningService, settings: DemoSettings, dir: string): void {
+function printBanner(services: RunningService[], settings: DemoSettings, sqliteFile: string | null): void {
   const speed = settings.speed === 1 ? '' : `, ${settings.speed}× speed`;
+  const [first] = services;
+  const instances = services.length === 1 ? '' : ` through ${services.length} instances sharing PostgreSQL`;
   console.log(
     [
       '',
-      `session-log demo: 40 simulated students working through the workshop live (seed ${settings.seed}${speed})`,
+      `session-log demo: 40 simulated students working through the workshop live${instances} (seed ${settings.seed}${speed})`,
       '',
-      `  Dashboard:         ${service.baseUrl}/`,
+      ...services.map((service, i) => `  Dashboard${services.length === 1 ? '' : ` ${i + 1}`}:${services.length === 1 ? '  ' : ''}       ${service.baseUrl}/`),
       `  Instructor token:  ${settings.adminToken}`,
+      '  Alert rules:       stuck or asking for help; Twilio deploys failing for 3 students within 5 min',
       '',
-      `  Class overview:    curl -H "Authorization: Bearer ${settings.adminToken}" ${service.baseUrl}/api/sessions`,
-      `  Database:          ${path.join(dir, 'demo.db')} (deleted on exit)`,
+      `  Class overview:    curl -H "Authorization: Bearer ${settings.adminToken}" ${first?.baseUrl ?? ''}/api/sessions`,
+      `  Database:          ${sqliteFile === null ? (settings.databaseUrl ?? '') : `${sqliteFile} (deleted on exit)`}`,
       '',
       'A status line follows every 10 s. Ctrl-C stops the class and the service.',
       '',
@@ -90,7 +104,7 @@ function onSignal(demo: Demo, signal: NodeJS.Signals): void {
     return;
   }
   // A second Ctrl-C: no more waiting.
-  demo.service?.kill();
+  for (const service of [...demo.services, demo.starting]) service?.kill();
   rmSync(demo.dir, { recursive: true, force: true });
   process.exit(130);
 }
@@ -101,7 +115,7 @@ async function shutdown(demo: Demo, code: number, { serviceGone = false } = {}):
   try {
     // With the service gone, the students' last events have nowhere to go.
     await demo.simulation?.stop(serviceGone ? 0 : undefined);
-    await demo.service?.stop();
+    await Promise.all([...demo.services, demo.starting].map((service) => service?.stop()));
   } finally {
     await rm(demo.dir, { recursive: true, force: true });
     console.log(`Stopped; removed ${demo.dir}.`);

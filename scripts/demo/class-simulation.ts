@@ -12,8 +12,8 @@ import { STEP_NAMES, USER_AGENTS } from './workshop.js';
 export type { SimulatedStudent, StudentRole } from './roster.js';
 
 export interface ClassSimulationOptions {
-  /** The service, e.g. http://127.0.0.1:3000 */
-  baseUrl: string;
+  /** The service, e.g. http://127.0.0.1:3000; or several instances, the students spread over them. */
+  baseUrl: string | readonly string[];
   /** The same seed gives the same class: roles, paces, choices (default 42). */
   seed?: number;
   /** Multiplies the pace: 10 gets the blocked and erroring students there ten times sooner (default 1). */
@@ -53,7 +53,9 @@ export function startClassSimulation(options: ClassSimulationOptions): ClassSimu
   const stats: DeliveryStats = { eventsSent: 0, eventsPending: 0, retries: 0, eventsRefused: 0, lastProblem: null };
   const stopping = new AbortController();
   const clock = classClock(speed, stopping.signal);
-  const join = (student: SimulatedStudent) => joinClass(student, random.fork(), { ...options, speed, stats, clock });
+  const instances = [options.baseUrl].flat();
+  const join = (student: SimulatedStudent, index: number) =>
+    joinClass(student, random.fork(), { ...options, baseUrl: instances[index % instances.length] ?? '', speed, stats, clock });
   const members = students.map(join);
   let stopped: Promise<void> | undefined;
 
@@ -85,6 +87,7 @@ function classClock(speed: number, signal: AbortSignal): ClassClock {
 }
 
 interface JoinContext extends ClassSimulationOptions {
+  baseUrl: string;
   speed: number;
   stats: DeliveryStats;
   clock: ClassClock;

@@ -3,6 +3,10 @@ import { randomBytes } from 'node:crypto';
 export interface DemoSettings {
   /** The first port to try. */
   port: number;
+  /** A PostgreSQL database to run on; undefined: a temporary SQLite file. */
+  databaseUrl: string | undefined;
+  /** Service instances sharing the database (more than one needs PostgreSQL). */
+  instances: number;
   seed: number;
   speed: number;
   adminToken: string;
@@ -10,9 +14,19 @@ export interface DemoSettings {
 
 export class SettingsError extends Error {}
 
-/** The demo's environment: DEMO_PORT (3000), DEMO_SEED (42), DEMO_SPEED (1), SESSION_LOG_ADMIN_TOKEN (random). */
+/**
+ * The demo's environment: DEMO_PORT (3000), DEMO_SEED (42), DEMO_SPEED (1),
+ * DEMO_DATABASE_URL (a temporary SQLite file; or postgres://…), DEMO_INSTANCES (1; more
+ * need PostgreSQL), SESSION_LOG_ADMIN_TOKEN (random).
+ */
 export function readSettings(env: NodeJS.ProcessEnv): DemoSettings {
+  const databaseUrl = env.DEMO_DATABASE_URL || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new SettingsError(`DEMO_DATABASE_URL: expected postgres://…, got "${databaseUrl}"`);
+  const instances = integer(env, 'DEMO_INSTANCES', 1, 1, 4);
+  if (instances > 1 && databaseUrl === undefined) throw new SettingsError('DEMO_INSTANCES: several instances share a PostgreSQL database: set DEMO_DATABASE_URL too');
   return {
+    databaseUrl,
+    instances,
     port: integer(env, 'DEMO_PORT', 3000, 1, 65_535),
     seed: integer(env, 'DEMO_SEED', 42, 0, 2 ** 32 - 1),
     speed: positive(env, 'DEMO_SPEED', 1),
