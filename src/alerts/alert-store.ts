@@ -24,8 +24,8 @@ export interface NewAlert {
 
 /**
  * The right to fire for one problem: a rule fires for a `subject` (a session, or the class)
- * only if its last alert for that subject was about another `problem` and at least
- * `cooldownMinutes` before `at`. Whichever instance claims first fires; the others find
+ * only if its last alert for that subject was about another `problem` and (unless the
+ * cooldown is 0) at least `cooldownMinutes` before `at`. Whichever instance claims first fires; the others find
  * it claimed.
  */
 export interface Claim {

@@ -17,7 +17,8 @@ export class ClaimMemory {
   /** False when the store would surely refuse this claim. */
   mayFire(ruleId: number, claim: Claim): boolean {
     const last = this.known.get(`${ruleId}\0${claim.subject}`);
-    return last === undefined || (last.problem !== claim.problem && claim.at.getTime() - last.firedAt >= claim.cooldownMinutes * 60_000);
+    if (last === undefined) return true;
+    return last.problem !== claim.problem && (claim.cooldownMinutes === 0 || claim.at.getTime() - last.firedAt >= claim.cooldownMinutes * 60_000);
   }
 
   /** True while the rule's last known alert about `subject` is within `cooldownMinutes` of `at`: no claim could win. */

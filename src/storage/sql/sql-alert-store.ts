@@ -92,7 +92,11 @@ export class SqlAlertStore implements AlertStore {
             oc
               .columns(['rule_id', 'subject'])
               .doUpdateSet(fired)
-              .where((eb) => eb.and([eb('alert_claims.problem', '<>', claim.problem), eb('alert_claims.fired_at', '<=', engine.encodeTime(cutoff))])),
+              .where((eb) => {
+                const another = eb('alert_claims.problem', '<>', claim.problem);
+                // No cooldown: every new problem fires, whatever order their times came in.
+                return claim.cooldownMinutes === 0 ? another : eb.and([another, eb('alert_claims.fired_at', '<=', engine.encodeTime(cutoff))]);
+              }),
           )
           .returning('rule_id')
           .executeTakeFirst();
