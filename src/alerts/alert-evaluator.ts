@@ -41,6 +41,8 @@ const CLASS = 'class';
 
 interface ActiveRule extends StoredRule {
   filter: EventFilter;
+  /** Events stored before the rule was made are not its business (a restart's catch-up reads such). */
+  since: number;
 }
 
 /**
@@ -94,7 +96,7 @@ export class AlertEvaluator {
     const rules = (await this.store.alerts.listRules()).filter((rule) => rule.enabled);
     // A changed rule (a shorter cooldown) must not be judged by what its old self fired.
     if (rules.some((rule) => !this.rules.some((known) => known.ruleId === rule.ruleId && known.updatedAt === rule.updatedAt))) this.claims.forget();
-    this.rules = rules.map((rule) => ({ ...rule, filter: toEventFilter(rule.filters) }));
+    this.rules = rules.map((rule) => ({ ...rule, filter: toEventFilter(rule.filters), since: Date.parse(rule.createdAt) }));
     const needsEvents = this.rules.some((rule) => rule.kind !== 'stuck');
     if (needsEvents && this.stopFeed === null && !this.joining) await this.join();
     if (!needsEvents) this.leave();
@@ -156,9 +158,10 @@ export class AlertEvaluator {
     const oldest = Date.now() - this.options.maxEventAgeMs;
     for (const event of events) {
       if (event.event_id <= this.position) continue;
-      if (Date.parse(event.created_at) >= oldest) {
+      const at = Date.parse(event.created_at);
+      if (at >= oldest) {
         for (const rule of this.rules) {
-          if (rule.kind === 'stuck' || !matchesFilter(event, rule.filter)) continue;
+          if (rule.kind === 'stuck' || at < rule.since || !matchesFilter(event, rule.filter)) continue;
           if (rule.kind === 'match') await this.fireMatch(rule, event);
           else this.scheduleClassWide(rule);
         }

@@ -4,6 +4,7 @@ import type { onRequestAsyncHookHandler } from 'fastify';
 import { AppError } from '../errors.js';
 import { ErrorResponse } from '../schemas/responses.js';
 import {
+  type Alert,
   AlertParams,
   AlertResponse,
   AlertsQuery,
@@ -30,6 +31,8 @@ export interface AlertRoutesOptions {
   heartbeatMs: number;
 }
 
+/** How far back a reconnecting alert stream looks for alerts it missed. */
+const MISSED_ALERTS_MS = 60 * 60_000;
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 503: ErrorResponse };
 const notFound = (what: string) => new AppError('not_found', 404, `no such ${what}`);
 /** The API never shows a rule's webhook secret again after creating it. */
@@ -120,14 +123,25 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
     '/api/alerts/stream',
     {
       sse: { kind: 'manual', serializer: (data: unknown) => String(data) },
-      schema: { summary: 'New alerts as they fire, on any instance (Server-Sent Events: ready, then alert)', tags, security, response: errors },
+      schema: {
+        summary: 'New alerts as they fire, on any instance (Server-Sent Events: ready, then alert; id: the alert id, Last-Event-ID resumes)',
+        tags,
+        security,
+        response: errors,
+      },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       reply.sse.keepAlive();
       reply.sse.sendHeaders();
-      const send = (event: string, data: unknown) => reply.sse.send({ event, data: JSON.stringify(data) }).catch(() => undefined);
-      void send('ready', {});
-      const stop = system.feed.listen((alert) => void send('alert', alert));
+      const send = (alert: Alert) => reply.sse.send({ id: String(alert.alertId), event: 'alert', data: JSON.stringify(alert) }).catch(() => undefined);
+      void reply.sse.send({ event: 'ready', data: '{}' }).catch(() => undefined);
+      const stop = system.feed.listen((alert) => void send(alert));
+      // A reconnecting page (Last-Event-ID: the last alert it had) gets what fired meanwhile.
+      const last = Number(request.headers['last-event-id']);
+      if (Number.isSafeInteger(last) && last > 0) {
+        const missed = await store.listAlerts({ limit: 200, since: new Date(Date.now() - MISSED_ALERTS_MS) });
+        for (const alert of missed.reverse()) if (alert.alertId > last) void send(alert);
+      }
       const close = () => reply.sse.close();
       open.add(close);
       reply.sse.onClose(() => {

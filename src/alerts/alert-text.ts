@@ -23,8 +23,9 @@ export function eventLine(event: StoredEvent): string {
   const data = event.event_data;
   const text = (value: unknown) => asText(value) ?? '';
   if (event.event_type === 'error') {
+    const message = text(data.errorMessage ?? data.message);
     const status = data.statusCode === undefined ? '' : ` (${text(data.statusCode)})`;
-    return `error ${text(data.errorType ?? data.type)}: ${text(data.errorMessage ?? data.message)}${status}`;
+    return `error ${text(data.errorType ?? data.type) || 'without a type'}${message === '' ? '' : `: ${message}`}${status}`;
   }
   if (event.event_type === 'api_call') return `API call ${text(data.method)} ${text(data.endpoint)} → ${text(data.status)}`;
   if (event.event_type === 'help_request') return `asked for help: “${text(data.message)}”`;

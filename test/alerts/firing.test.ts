@@ -118,6 +118,30 @@ await describeEachEngine('alerts firing', (engine) => {
     assert.equal((await api.alerts('&unacknowledged=true')).some((a) => a.alertId === alert!.alertId), false);
   });
 
+  it('leaves events stored before a rule was made alone', async () => {
+    await post('ws_before_rule', 'quota_warning', { percent: 95 });
+    await api.createRule({ name: 'quota warnings', kind: 'match', filters: { eventType: 'quota_warning' }, cooldownMinutes: 0 });
+    await sleep(300);
+    await post('ws_after_rule', 'quota_warning', { percent: 99 });
+    const alerts = await api.waitForAlerts((all) => all.some((a) => a.ruleName === 'quota warnings'));
+    await sleep(300);
+    assert.deepEqual((await api.alerts()).filter((a) => a.ruleName === 'quota warnings').map(about), ['ws_after_rule'], JSON.stringify(alerts.map(about)));
+  });
+
+  it('sends a reconnecting alert stream the alerts it missed (Last-Event-ID)', async () => {
+    const [newest] = await api.alerts();
+    await post('ws_missed_1', 'error', { statusCode: 500 });
+    await post('ws_missed_2', 'error', { statusCode: 500 });
+    await api.waitForAlerts((all) => ['ws_missed_1', 'ws_missed_2'].every((token) => all.some((a) => about(a) === token)));
+    const response = await fetch(`${app.url}/api/alerts/stream`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'last-event-id': String(newest!.alertId) } });
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!text.includes('ws_missed_2')) text += (await reader.read()).value ?? '';
+    await reader.cancel();
+    const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1]));
+    assert.ok(ids.length >= 2 && ids.every((id) => id > newest!.alertId), text);
+  });
+
   it('evaluates what was stored while the service was down, after a restart', async () => {
     await app.close();
     const store = await database.openStore();

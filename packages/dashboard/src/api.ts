@@ -17,16 +17,19 @@ export interface EventsPage {
 /** The instructor is not (or no longer) signed in. */
 export class SignedOut extends Error {}
 
-async function call<T>(path: string, init?: RequestInit): Promise<T> {
+/** A request to the service: its JSON answer, or the service's error message thrown (SignedOut on 401). */
+export async function call<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, init);
   if (response.status === 401) throw new SignedOut();
-  const body = (await response.json()) as T & { error?: { message: string } };
+  const body = (response.status === 204 ? {} : await response.json()) as T & { error?: { message: string } };
   if (!response.ok) throw new Error(body.error?.message ?? `HTTP ${response.status}`);
   return body;
 }
 
-export const signIn = (token: string) =>
-  call('/api/auth/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+/** A request carrying `body` as JSON. */
+export const withJson = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+export const signIn = (token: string) => call('/api/auth/session', withJson('POST', { token }));
 export const signOut = () => call('/api/auth/session', { method: 'DELETE' });
 export const checkSession = () => call('/api/auth/session');
 export const getOverview = (activeWithin: string) => call<Overview>(`/api/sessions?activeWithin=${activeWithin}&limit=2000`);

@@ -1,29 +1,26 @@
 import { useEffect, useState } from 'preact/hooks';
 import { checkSession, SignedOut, signOut } from './api.js';
+import { AlertToasts } from './alerts/alert-toasts.js';
+import { AlertsView } from './alerts/alerts-view.js';
+import { ConnectionIndicator } from './live/connection-indicator.js';
+import { LiveView } from './live/live-view.js';
+import { Link, navigate, timelineOf, useUrlQuery } from './navigation.js';
 import { Overview } from './overview.js';
 import { Search } from './search.js';
 import { SignIn } from './sign-in.js';
 import { Student } from './student.js';
 
-/** The page's state lives in its URL: ?view=overview|student|search and that view's parameters. */
-function useUrlQuery(): [URLSearchParams, (query: URLSearchParams) => void] {
-  const [query, setState] = useState(() => new URLSearchParams(location.search));
-  useEffect(() => {
-    const onPop = () => setState(new URLSearchParams(location.search));
-    addEventListener('popstate', onPop);
-    return () => removeEventListener('popstate', onPop);
-  }, []);
-  const navigate = (next: URLSearchParams) => {
-    history.pushState(null, '', `?${next.toString()}`);
-    setState(next);
-  };
-  return [query, navigate];
-}
+const VIEWS = [
+  { view: 'overview', label: 'Class' },
+  { view: 'live', label: 'Live' },
+  { view: 'search', label: 'Search' },
+  { view: 'alerts', label: 'Alerts' },
+];
 
 export function App() {
   const [signedIn, setSignedIn] = useState<boolean | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const [query, navigate] = useUrlQuery();
+  const query = useUrlQuery();
   useEffect(() => {
     checkSession().then(() => setSignedIn(true), () => setSignedIn(false));
   }, []);
@@ -34,26 +31,25 @@ export function App() {
   if (signedIn === null) return null;
   if (!signedIn) return <SignIn onSignedIn={() => setSignedIn(true)} />;
   const view = query.get('view') ?? 'overview';
-  const openStudent = (sessionToken: string) => navigate(new URLSearchParams({ view: 'student', session: sessionToken }));
   const lookUp = (event: Event) => {
     event.preventDefault();
     const who = new FormData(event.currentTarget as HTMLFormElement).get('who');
     const value = typeof who === 'string' ? who.trim() : '';
     if (value.includes('@')) navigate(new URLSearchParams({ view: 'search', studentEmail: value }));
-    else if (value !== '') openStudent(value);
+    else if (value !== '') navigate(new URLSearchParams(timelineOf(value)));
   };
   return (
     <>
       <header>
         <strong class="brand">session-log</strong>
         <nav>
-          <a href="?view=overview" aria-current={view === 'overview' ? 'page' : undefined} onClick={(e) => (e.preventDefault(), navigate(new URLSearchParams({ view: 'overview' })))}>
-            Class
-          </a>
-          <a href="?view=search" aria-current={view === 'search' ? 'page' : undefined} onClick={(e) => (e.preventDefault(), navigate(new URLSearchParams({ view: 'search' })))}>
-            Search
-          </a>
+          {VIEWS.map((item) => (
+            <Link key={item.view} to={{ view: item.view }} current={view === item.view}>
+              {item.label}
+            </Link>
+          ))}
         </nav>
+        <ConnectionIndicator />
         <form class="look-up" onSubmit={lookUp}>
           <input name="who" placeholder="Session token or email" aria-label="Open a session token or a student email" />
         </form>
@@ -72,8 +68,11 @@ export function App() {
       <main>
         {view === 'student' && <Student sessionToken={query.get('session') ?? ''} onError={onError} />}
         {view === 'search' && <Search query={query} setQuery={navigate} onError={onError} />}
-        {view === 'overview' && <Overview open={openStudent} onError={onError} />}
+        {view === 'overview' && <Overview onError={onError} />}
+        {view === 'live' && <LiveView query={query} setQuery={navigate} onError={onError} />}
+        {view === 'alerts' && <AlertsView onError={onError} />}
       </main>
+      <AlertToasts onError={onError} />
     </>
   );
 }

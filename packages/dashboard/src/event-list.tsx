@@ -2,9 +2,11 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { StoredEvent } from './api.js';
 import { eventSummary, isFailure } from './event-summary.js';
 import { timeOfDay } from './format.js';
+import { Link, timelineOf } from './navigation.js';
 
 /**
- * Events in time order, filterable by type; each one's data expands as text. The `focus`
+ * Events in the order given, filterable by type; each one's data expands as text, and with
+ * `showSession` each names its student and links to their timeline. The `focus`
  * event (e.g. the latest error) starts open, marked and scrolled into view.
  */
 export function EventList({ events, showSession = false, focus }: { events: StoredEvent[]; showSession?: boolean; focus?: number }) {
@@ -50,6 +52,11 @@ export function EventList({ events, showSession = false, focus }: { events: Stor
                 <time dateTime={event.created_at}>{timeOfDay(event.created_at)}</time>
                 <span class={`badge type-${event.event_type}`}>{event.event_type}</span>
                 {showSession && <code class="muted">{event.student_email ?? event.session_token}</code>}
+                {showSession && (
+                  <Link to={timelineOf(event.session_token)} class="timeline-link">
+                    timeline
+                  </Link>
+                )}
                 <span class="summary">{eventSummary(event)}</span>
               </summary>
               <pre>{JSON.stringify(event.event_data, null, 2)}</pre>

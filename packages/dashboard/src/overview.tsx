@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
-import { getOverview, type Overview as OverviewData, type SessionRow } from './api.js';
+import { useState } from 'preact/hooks';
+import type { SessionRow } from './api.js';
 import { ago, duration, studentLabel, timeOfDay } from './format.js';
+import { useLiveOverview } from './live/use-live-overview.js';
+import { Link, timelineOf } from './navigation.js';
 import { StepHistogram } from './step-histogram.js';
 
-/** Polls no more often than this (until the live stream pushes updates), one request at a time. */
-const REFRESH_MS = 5000;
 const WINDOWS = ['1h', '3h', '8h', '1d'];
 
 const STATUS_LABELS: Record<SessionRow['status'], string> = {
@@ -15,46 +15,10 @@ const STATUS_LABELS: Record<SessionRow['status'], string> = {
   on_track: 'on track',
 };
 
-/**
- * Loads the overview now, then again REFRESH_MS after each answer, skipping the loads
- * while the tab is hidden (one on its return); stops on unmount or a new window.
- */
-function useOverview(activeWithin: string, onError: (error: unknown) => void) {
-  const [data, setData] = useState<OverviewData | null>(null);
-  const [failing, setFailing] = useState(false);
-  useEffect(() => {
-    let stopped = false;
-    let timer = 0;
-    let paused = false;
-    const load = () =>
-      getOverview(activeWithin)
-        .then(
-          (overview) => !stopped && (setData(overview), setFailing(false)),
-          (error: unknown) => !stopped && (setFailing(true), onError(error)),
-        )
-        .finally(() => {
-          if (!stopped) timer = window.setTimeout(() => (document.hidden ? (paused = true) : void load()), REFRESH_MS);
-        });
-    const resume = () => {
-      if (!paused || document.hidden) return;
-      paused = false;
-      void load();
-    };
-    document.addEventListener('visibilitychange', resume);
-    void load();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-      document.removeEventListener('visibilitychange', resume);
-    };
-  }, [activeWithin]);
-  return { data, failing };
-}
-
 /** The landing view: one row per active session, who needs help first. */
-export function Overview({ open, onError }: { open: (sessionToken: string) => void; onError: (error: unknown) => void }) {
+export function Overview({ onError }: { onError: (error: unknown) => void }) {
   const [activeWithin, setActiveWithin] = useState('3h');
-  const { data, failing } = useOverview(activeWithin, onError);
+  const { data, failing } = useLiveOverview(activeWithin, onError);
   if (data === null) return <p class="muted">Loading the class…</p>;
   const needHelp = data.sessions.filter((s) => s.status !== 'on_track').length;
   const now = Date.parse(data.generatedAt);
@@ -97,15 +61,7 @@ export function Overview({ open, onError }: { open: (sessionToken: string) => vo
                   </span>
                 </td>
                 <td class="student-cell">
-                  <a
-                    href={`?view=student&session=${encodeURIComponent(row.sessionToken)}`}
-                    onClick={(event) => {
-                      event.preventDefault();
-                      open(row.sessionToken);
-                    }}
-                  >
-                    {studentLabel(row)}
-                  </a>
+                  <Link to={timelineOf(row.sessionToken)}>{studentLabel(row)}</Link>
                   {row.helpRequest !== null && <div class="help">Help: “{row.helpRequest.message ?? 'asked for help'}”</div>}
                   <div class="muted small">{row.reason}</div>
                 </td>

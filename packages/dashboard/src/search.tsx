@@ -1,9 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getEvents, type StoredEvent } from './api.js';
+import { apiFilters, parseFilters } from './data-filters.js';
 import { EventList } from './event-list.js';
-
-/** The query API's parameters, as the page's URL keeps them (never credentials). */
-const FIELDS = ['sessionToken', 'studentEmail', 'eventType', 'since', 'until', 'order'] as const;
+import { DataFilterField, EventFilterFields } from './filter-fields.js';
 
 /** A form over GET /api/session-log; the query lives in the page's URL, so it can be shared. */
 export function Search({ query, setQuery, onError }: { query: URLSearchParams; setQuery: (query: URLSearchParams) => void; onError: (error: unknown) => void }) {
@@ -14,17 +13,12 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
   // Each search counts one up: an answer for an earlier search (or its next page) is dropped.
   const searchNumber = useRef(0);
   const apiQuery = () => {
-    const api = new URLSearchParams();
-    for (const field of FIELDS) {
-      const value = query.get(field);
-      if (!value) continue;
-      // A date that does not parse (a hand-edited URL) is left out rather than breaking the page.
-      if (field === 'since' || field === 'until') {
-        const time = instant(value);
-        if (time !== null) api.set(field, time.toISOString());
-      } else api.set(field, value);
+    const api = apiFilters(query, ['sessionToken', 'studentEmail', 'eventType', 'order']);
+    // A date that does not parse (a hand-edited URL) is left out rather than breaking the page.
+    for (const field of ['since', 'until']) {
+      const time = instant(query.get(field));
+      if (time !== null) api.set(field, time.toISOString());
     }
-    for (const [field, condition] of parseFilters(query.get('filters') ?? '')) api.append(`data.${field}`, condition);
     api.set('limit', '100');
     return api;
   };
@@ -82,21 +76,7 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
       <h2>Search events</h2>
       {/* Keyed by the query: going Back, or to an empty search, shows the fields the URL holds. */}
       <form class="search" key={query.toString()} onSubmit={submit}>
-        <label>
-          Session token <input name="sessionToken" defaultValue={query.get('sessionToken') ?? ''} placeholder="ws_…" />
-        </label>
-        <label>
-          Student email <input name="studentEmail" type="email" defaultValue={query.get('studentEmail') ?? ''} />
-        </label>
-        <label>
-          Event type
-          <input name="eventType" list="event-types" defaultValue={query.get('eventType') ?? ''} />
-          <datalist id="event-types">
-            {['navigation', 'error', 'action', 'api_call', 'state_change', 'help_request'].map((type) => (
-              <option key={type} value={type} />
-            ))}
-          </datalist>
-        </label>
+        <EventFilterFields query={query} />
         <label>
           Since <input name="since" type="datetime-local" step="1" defaultValue={localInput(query.get('since'))} />
         </label>
@@ -110,10 +90,7 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
             <option value="asc">oldest first</option>
           </select>
         </label>
-        <label class="wide">
-          Event data filters, one per line (<code>status=gte:400</code>, <code>errorType=openai_validation_failed</code>)
-          <textarea name="filters" rows={2} defaultValue={query.get('filters') ?? ''} />
-        </label>
+        <DataFilterField query={query} />
         <button type="submit">Search</button>
       </form>
       {problem !== null && (
@@ -129,23 +106,6 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
       )}
     </section>
   );
-}
-
-/**
- * The filter lines as `[field, condition]`, e.g. `status=gte:400` as `['status', 'gte:400']`.
- * A line of another form throws: a filter left out would widen the search unseen.
- */
-function parseFilters(text: string): Array<[string, string]> {
-  return text
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const match = /^\s*([A-Za-z_][\w.]*)\s*=\s*(.+?)\s*$/.exec(line);
-      if (match?.[1] === undefined || match[2] === undefined) {
-        throw new Error(`"${line.trim()}" is not a filter: write field=value or field=op:value, e.g. status=gte:400`);
-      }
-      return [match[1], match[2]];
-    });
 }
 
 /** A time as the form or the URL gives it (an instant, or the browser's local time), or null if it does not parse. */

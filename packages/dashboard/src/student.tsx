@@ -1,29 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
-import { getSessionEvents, type StoredEvent } from './api.js';
 import { EventList } from './event-list.js';
-import { isFailure } from './event-summary.js';
 import { fullTime } from './format.js';
+import { useSessionEvents } from './live/use-session-events.js';
 import { Timeline } from './timeline.js';
 
 /** One session: its progression across steps, then every event, with copy and export. */
 export function Student({ sessionToken, onError }: { sessionToken: string; onError: (error: unknown) => void }) {
-  const [loaded, setLoaded] = useState<{ events: StoredEvent[]; complete: boolean } | null>(null);
+  const { shown } = useSessionEvents(sessionToken, onError);
   const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    // An answer for a session the instructor has already left is dropped.
-    let current = true;
-    setLoaded(null);
-    setCopied(false);
-    getSessionEvents(sessionToken).then((answer) => current && setLoaded(answer), onError);
-    return () => {
-      current = false;
-    };
-  }, [sessionToken]);
-  if (loaded === null) return <p class="muted">Loading {sessionToken}…</p>;
-  const { events, complete } = loaded;
+  useEffect(() => setCopied(false), [sessionToken]);
+  if (shown === null) return <p class="muted">Loading {sessionToken}…</p>;
+  const { events, complete, focus } = shown;
   const student = events.find((e) => e.student_email !== null);
-  // Opened to see why the student is stuck: their latest error (the overview's "latest error"), else their latest failed call.
-  const latestError = events.findLast((e) => e.event_type === 'error') ?? events.findLast(isFailure);
   const exportEvents = () => {
     const link = document.createElement('a');
     link.href = URL.createObjectURL(new Blob([JSON.stringify(events, null, 2)], { type: 'application/json' }));
@@ -55,7 +43,7 @@ export function Student({ sessionToken, onError }: { sessionToken: string; onErr
         )}
       </p>
       {events.length === 0 ? <p class="muted">No events for this session.</p> : <Timeline events={events} now={Date.now()} />}
-      <EventList events={events} focus={latestError?.event_id} />
+      <EventList events={events} focus={focus} />
     </section>
   );
 }
