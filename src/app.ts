@@ -11,7 +11,7 @@ import { authRoutes } from './routes/auth.js';
 import { registerOpenApi } from './http/openapi.js';
 import { validatorCompiler } from './http/validator-compiler.js';
 import { GroupCommitter, groupCommitFor, type GroupCommitOptions } from './ingest/group-commit.js';
-import { DEFAULT_ALERT_OPTIONS, type AlertOptions } from './alerts/alert-evaluator.js';
+import { DEFAULT_ALERT_OPTIONS, type AlertOptions } from './alerts/alert-options.js';
 import { alertRoutes } from './alerts/alert-routes.js';
 import { AlertSystem } from './alerts/alert-system.js';
 import { DEFAULT_WEBHOOK_OPTIONS, type WebhookOptions } from './alerts/webhook-worker.js';

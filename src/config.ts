@@ -94,7 +94,7 @@ function parseFlag(variable: string, raw: string | undefined): boolean {
 function parsePublicUrl(raw: string | undefined): string | null {
   const value = nonEmpty('PUBLIC_URL', raw);
   if (value === undefined) return null;
-  const url = URL.parse(value);
+  const url = URL.canParse(value) ? new URL(value) : null;
   if (url === null || !/^https?:$/.test(url.protocol) || url.search !== '' || url.hash !== '') {
     throw new ConfigError('PUBLIC_URL', `expected the dashboard's address like https://logs.example.edu, got "${value}"`);
   }

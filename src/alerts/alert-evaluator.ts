@@ -1,40 +1,14 @@
 import { matchesFilter, type EventFilter } from '../live/event-matcher.js';
 import type { LiveFeed } from '../live/live-feed.js';
 import { toEventFilter } from '../query/event-query.js';
-import { classOverview } from '../sessions/class-overview.js';
-import type { StatusRules } from '../sessions/status-rules.js';
 import type { EventStore, StoredEvent } from '../storage/types.js';
 import type { Alert } from './alert-schemas.js';
-import type { Claim, NewAlert, StoredRule } from './alert-store.js';
-import { classWideSummary, eventStep, matchSummary, stuckSummary, webhookBody } from './alert-text.js';
+import type { AlertContent, Claim, StoredRule } from './alert-store.js';
+import type { AlertOptions } from './alert-options.js';
+import { classWideSummary, eventStep, matchSummary, webhookBody } from './alert-text.js';
 import { ClaimMemory } from './claim-memory.js';
+import { stuckAlerts } from './stuck-alerts.js';
 
-export interface AlertOptions {
-  /** The class overview's status rules, which `stuck` rules follow. */
-  statusRules: StatusRules;
-  /** How often rules are re-read (another instance may have changed them). */
-  rulesRefreshMs: number;
-  /** How often `stuck` rules look at the class overview. */
-  stuckCheckMs: number;
-  /** A class-wide rule counts its window at most this often. */
-  classWideCheckMs: number;
-  /** Events older than this when read (after an outage, a restart) raise no alert. */
-  maxEventAgeMs: number;
-  /** The dashboard's address as students' timelines are linked from webhooks; null: no link. */
-  publicUrl: string | null;
-}
-
-export const DEFAULT_ALERT_OPTIONS: Omit<AlertOptions, 'statusRules'> = {
-  rulesRefreshMs: 5000,
-  stuckCheckMs: 5000,
-  classWideCheckMs: 1000,
-  maxEventAgeMs: 10 * 60_000,
-  publicUrl: null,
-};
-
-/** How many active sessions a stuck check looks at (the dashboard's own limit). */
-const OVERVIEW_LIMIT = 2000;
-const OVERVIEW_WINDOW_SECONDS = 3 * 3600;
 const CATCH_UP_PAGE = 1000;
 /** The subject of a class-wide rule's claims. */
 const CLASS = 'class';
@@ -59,6 +33,8 @@ export class AlertEvaluator {
   private joining = false;
   /** Live events wait here while what was stored before is read. */
   private heldBack: StoredEvent[] | null = null;
+  /** Counts joins of the feed: what a feed left behind hands over is not evaluated. */
+  private generation = 0;
   private work: Promise<void> = Promise.resolve();
   private position = 0;
   private saved = 0;
@@ -106,57 +82,58 @@ export class AlertEvaluator {
     this.stopFeed?.();
     this.stopFeed = null;
     this.heldBack = null;
-  }
-
-  /** Whether any rule posts to a webhook (the delivery worker need not look otherwise). */
-  get hasWebhooks(): boolean {
-    return this.rules.some((rule) => rule.webhookUrl !== null);
+    // Batches still queued from the feed just left are dropped: the next join reads them again.
+    this.generation += 1;
   }
 
   private async join(): Promise<void> {
     this.joining = true;
     try {
       this.heldBack = [];
+      const generation = this.generation;
       const { position, stop } = await this.feed.join((events) => {
-        if (this.heldBack === null) this.enqueue(() => this.evaluate(events));
+        if (this.heldBack === null) this.enqueue(() => this.evaluate(events, generation));
         else this.heldBack.push(...events);
       });
       this.stopFeed = stop;
       // What was stored while no evaluator read (a restart) first, then the live events.
       this.enqueue(async () => {
-        try {
-          this.position = Math.max(await this.store.alerts.readProgress(), this.position);
-          await this.catchUp(position);
-        } catch (error) {
-          // Leave the feed: the next refresh joins again and reads from the saved progress.
-          this.leave();
-          throw error;
-        }
+        this.position = Math.max(await this.store.alerts.readProgress(), this.position);
+        await this.catchUp(position, generation);
         const held = this.heldBack ?? [];
         this.heldBack = null;
-        await this.evaluate(held);
+        await this.evaluate(held, generation);
       });
     } finally {
       this.joining = false;
     }
   }
 
+  /**
+   * Runs evaluation tasks one after the other. A task that fails (the database away) leaves
+   * the feed: `position` is the last event fully evaluated, and the next refresh joins
+   * again and reads on from there, so no event goes unevaluated.
+   */
   private enqueue(task: () => Promise<void>): void {
-    this.work = this.work.then(task).catch(this.hooks.onError);
+    this.work = this.work.then(task).catch((error: unknown) => {
+      this.leave();
+      this.hooks.onError(error);
+    });
   }
 
-  private async catchUp(until: number): Promise<void> {
-    while (this.position < until) {
+  private async catchUp(until: number, generation: number): Promise<void> {
+    while (this.position < until && generation === this.generation) {
       const events = await this.store.queryEvents({ dataFilters: [], order: 'asc', afterEventId: this.position, limit: CATCH_UP_PAGE });
       if (events.length === 0) return;
-      await this.evaluate(events.filter((event) => event.event_id <= until));
+      await this.evaluate(events.filter((event) => event.event_id <= until), generation);
       if (events.length < CATCH_UP_PAGE) return;
     }
   }
 
-  private async evaluate(events: readonly StoredEvent[]): Promise<void> {
+  private async evaluate(events: readonly StoredEvent[], generation: number): Promise<void> {
     const oldest = Date.now() - this.options.maxEventAgeMs;
     for (const event of events) {
+      if (generation !== this.generation) return;
       if (event.event_id <= this.position) continue;
       const at = Date.parse(event.created_at);
       if (at >= oldest) {
@@ -176,7 +153,7 @@ export class AlertEvaluator {
     await this.fire(
       rule,
       { students: [student], step, stepName, event, summary: matchSummary(student, event) },
-      { subject: event.session_token, problem: `event:${event.event_id}`, at: new Date(event.created_at) },
+      { subject: event.session_token, problem: `event:${event.event_id}`, sequence: event.event_id, at: new Date(event.created_at) },
     );
   }
 
@@ -200,31 +177,17 @@ export class AlertEvaluator {
     await this.fire(
       rule,
       { students: found.sample, step, stepName, event: found.latest, summary: classWideSummary(found.events, found.students, windowMinutes, found.latest) },
-      { subject: CLASS, problem: `event:${found.latest.event_id}`, at: new Date(found.latest.created_at) },
+      { subject: CLASS, problem: `event:${found.latest.event_id}`, sequence: found.latest.event_id, at: new Date(found.latest.created_at) },
     );
   }
 
   private async checkStuck(): Promise<void> {
     const rules = this.rules.filter((rule) => rule.kind === 'stuck');
     if (rules.length === 0) return;
-    const now = new Date();
-    const overview = await classOverview(this.store, { activeWithinSeconds: OVERVIEW_WINDOW_SECONDS, limit: OVERVIEW_LIMIT, rules: this.options.statusRules, now });
-    for (const session of overview.sessions) {
-      for (const rule of rules) {
-        if (!(rule.statuses ?? []).some((status) => status === session.status)) continue;
-        // One alert per stay on a step (or per help request), not one per check.
-        const problem = session.status === 'stuck' ? `stuck:${session.onStepSince}` : `help:${session.helpRequest?.at ?? ''}`;
-        const student = { sessionToken: session.sessionToken, studentEmail: session.studentEmail, studentName: session.studentName };
-        await this.fire(
-          rule,
-          { students: [student], step: session.currentStep, stepName: session.stepName, event: null, summary: stuckSummary(session) },
-          { subject: session.sessionToken, problem, at: now },
-        );
-      }
-    }
+    for (const { rule, content, claim } of await stuckAlerts(this.store, rules, this.options.statusRules)) await this.fire(rule, content, claim);
   }
 
-  private async fire(rule: ActiveRule, content: Omit<NewAlert, 'ruleId' | 'ruleName' | 'kind'>, claim: Omit<Claim, 'cooldownMinutes'>): Promise<void> {
+  private async fire(rule: ActiveRule, content: AlertContent, claim: Omit<Claim, 'cooldownMinutes'>): Promise<void> {
     const webhook =
       rule.webhookUrl === null || rule.webhookSecret === null
         ? null

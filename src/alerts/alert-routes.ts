@@ -9,6 +9,7 @@ import {
   AlertResponse,
   AlertsQuery,
   AlertsResponse,
+  ChangedRuleResponse,
   CreatedRuleResponse,
   DeletedResponse,
   DeliveriesQuery,
@@ -78,14 +79,16 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
 
   app.patch(
     '/api/alerts/rules/:ruleId',
-    { schema: { summary: 'Change an alert rule (e.g. {"enabled": false})', tags, security, params: RuleParams, body: RuleChange, response: { 200: RuleResponse, ...errors } } },
+    { schema: { summary: 'Change an alert rule (e.g. {"enabled": false})', tags, security, params: RuleParams, body: RuleChange, response: { 200: ChangedRuleResponse, ...errors } } },
     async (request) => {
       const current = await store.getRule(request.params.ruleId);
       if (current === null) throw notFound('rule');
       const rule = await store.updateRule(current.ruleId, await changedRuleFields(current, request.body, allowPrivateWebhooks), new Date());
       if (rule === null) throw notFound('rule');
       void rulesChanged();
-      return { success: true as const, rule: shown(rule) };
+      // A first webhook has a new secret: shown this once, as at creation.
+      const webhookSecret = rule.webhookSecret !== current.webhookSecret ? rule.webhookSecret : null;
+      return { success: true as const, rule: shown(rule), webhookSecret };
     },
   );
 

@@ -104,6 +104,11 @@ export const Delivery = Type.Object({
 export type Delivery = Static<typeof Delivery>;
 
 export const RuleResponse = Type.Object({ success: Type.Literal(true), rule: AlertRule });
+export const ChangedRuleResponse = Type.Object({
+  success: Type.Literal(true),
+  rule: AlertRule,
+  webhookSecret: Nullable(Type.String({ description: 'Only when this change gave the rule its first webhook: its secret, shown this once.' })),
+});
 export const CreatedRuleResponse = Type.Object({
   success: Type.Literal(true),
   rule: AlertRule,
@@ -118,8 +123,8 @@ export type AlertsResponse = Static<typeof AlertsResponse>;
 export type RulesResponse = Static<typeof RulesResponse>;
 export type CreatedRuleResponse = Static<typeof CreatedRuleResponse>;
 
-export const RuleParams = Type.Object({ ruleId: Type.Integer({ minimum: 1 }) });
-export const AlertParams = Type.Object({ alertId: Type.Integer({ minimum: 1 }) });
+export const RuleParams = Type.Object({ ruleId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
+export const AlertParams = Type.Object({ alertId: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });
 export const AlertsQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
@@ -129,8 +134,8 @@ export const AlertsQuery = Type.Object(
 );
 export const DeliveriesQuery = Type.Object(
   {
-    ruleId: Type.Optional(Type.Integer({ minimum: 1 })),
-    alertId: Type.Optional(Type.Integer({ minimum: 1 })),
+    ruleId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
+    alertId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
   },
   { additionalProperties: false },

@@ -24,16 +24,23 @@ export interface NewAlert {
 
 /**
  * The right to fire for one problem: a rule fires for a `subject` (a session, or the class)
- * only if its last alert for that subject was about another `problem` and (unless the
- * cooldown is 0) at least `cooldownMinutes` before `at`. Whichever instance claims first fires; the others find
- * it claimed.
+ * only about a problem later than the last it fired for (`sequence`, e.g. the event id),
+ * and (unless the cooldown is 0) at least `cooldownMinutes` after that alert. Whichever
+ * instance claims first fires; the others, and a restart reading the same events again,
+ * find it claimed.
  */
 export interface Claim {
   subject: string;
+  /** What the problem is, in words kept with the claim, e.g. "event:42", "stuck:<since>". */
   problem: string;
+  /** Orders a subject's problems: an event id, or the time a stay or a help request began. */
+  sequence: number;
   at: Date;
   cooldownMinutes: number;
 }
+
+/** What an alert says, whichever rule fires it. */
+export type AlertContent = Omit<NewAlert, 'ruleId' | 'ruleName' | 'kind'>;
 
 /** Where and how to POST an alert; the body is made from the stored alert. */
 export interface WebhookTarget {
@@ -87,7 +94,7 @@ export interface AlertStore {
   updateRule(ruleId: number, rule: RuleFields, now: Date): Promise<StoredRule | null>;
   deleteRule(ruleId: number): Promise<boolean>;
   /** What a rule last fired for about a subject, if it has. */
-  readClaim(ruleId: number, subject: string): Promise<{ problem: string; firedAt: Date } | null>;
+  readClaim(ruleId: number, subject: string): Promise<{ sequence: number; firedAt: Date } | null>;
   /** Claims, then stores the alert and its webhook delivery; null when the claim was not ours. */
   fire(alert: NewAlert, claim: Claim, webhook: WebhookTarget | null, now: Date): Promise<Alert | null>;
   /** Newest first; `since`: created at or after. */

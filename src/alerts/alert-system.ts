@@ -1,6 +1,7 @@
 import type { LiveFeed } from '../live/live-feed.js';
 import type { EventStore } from '../storage/types.js';
-import { AlertEvaluator, type AlertOptions } from './alert-evaluator.js';
+import { AlertEvaluator } from './alert-evaluator.js';
+import type { AlertOptions } from './alert-options.js';
 import { AlertFeed } from './alert-feed.js';
 import { WebhookWorker, type WebhookOptions } from './webhook-worker.js';
 
@@ -24,7 +25,7 @@ export class AlertSystem {
     onError: (error: unknown) => void,
   ) {
     this.feed = new AlertFeed(store.alerts, store.changes, onError);
-    this.webhooks = new WebhookWorker(store.alerts, options.webhooks, { isNeeded: () => this.evaluator.hasWebhooks, onError });
+    this.webhooks = new WebhookWorker(store.alerts, options.webhooks, { isReady, onError });
     this.evaluator = new AlertEvaluator(store, events, options.alerts, {
       isReady,
       onAlert: (alert) => {

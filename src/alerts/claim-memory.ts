@@ -10,7 +10,7 @@ const MAX_REMEMBERED = 50_000;
  * is what the store said, and a newer alert elsewhere only makes it ask the store again.
  */
 export class ClaimMemory {
-  private readonly known = new Map<string, { problem: string; firedAt: number }>();
+  private readonly known = new Map<string, { sequence: number; firedAt: number }>();
 
   constructor(private readonly store: AlertStore) {}
 
@@ -18,7 +18,7 @@ export class ClaimMemory {
   mayFire(ruleId: number, claim: Claim): boolean {
     const last = this.known.get(`${ruleId}\0${claim.subject}`);
     if (last === undefined) return true;
-    return last.problem !== claim.problem && (claim.cooldownMinutes === 0 || claim.at.getTime() - last.firedAt >= claim.cooldownMinutes * 60_000);
+    return last.sequence < claim.sequence && (claim.cooldownMinutes === 0 || claim.at.getTime() - last.firedAt >= claim.cooldownMinutes * 60_000);
   }
 
   /** True while the rule's last known alert about `subject` is within `cooldownMinutes` of `at`: no claim could win. */
@@ -29,10 +29,10 @@ export class ClaimMemory {
 
   /** After a claim: what the store now holds (ours, or, when refused, what it had). */
   async learn(ruleId: number, claim: Claim, fired: boolean): Promise<void> {
-    const stored = fired ? { problem: claim.problem, firedAt: claim.at } : await this.store.readClaim(ruleId, claim.subject);
+    const stored = fired ? { sequence: claim.sequence, firedAt: claim.at } : await this.store.readClaim(ruleId, claim.subject);
     if (stored === null) return;
     if (this.known.size >= MAX_REMEMBERED) this.known.clear();
-    this.known.set(`${ruleId}\0${claim.subject}`, { problem: stored.problem, firedAt: stored.firedAt.getTime() });
+    this.known.set(`${ruleId}\0${claim.subject}`, { sequence: stored.sequence, firedAt: stored.firedAt.getTime() });
   }
 
   forget(): void {

@@ -12,7 +12,10 @@ const DEFAULT_COOLDOWN_MINUTES = 10;
  * requires, filters the query API would take, a webhook URL that is not private) and with
  * its defaults; refused with a 400 naming the field, before anything is stored.
  */
-export async function ruleFields(input: RuleInput, options: { allowPrivateWebhooks: boolean; secret: string | null }): Promise<RuleFields> {
+export async function ruleFields(
+  input: RuleInput,
+  options: { allowPrivateWebhooks: boolean; secret: string | null; checkedUrl?: string | null },
+): Promise<RuleFields> {
   const classWide = input.kind === 'class_wide';
   for (const field of ['minEvents', 'minStudents', 'windowMinutes'] as const) {
     if (classWide && input[field] === undefined) throw invalid(field, `is required for a class_wide rule`);
@@ -23,7 +26,8 @@ export async function ruleFields(input: RuleInput, options: { allowPrivateWebhoo
   // The same parse as a query's: a value only refused once decoded (1e400, a NUL) is refused here too.
   toEventFilter(input.filters ?? {});
   const webhookUrl = input.webhookUrl ?? null;
-  if (webhookUrl !== null) await checkWebhook(webhookUrl, options.allowPrivateWebhooks);
+  // A URL already checked (a rule being disabled) is not resolved again: its host may be down.
+  if (webhookUrl !== null && webhookUrl !== options.checkedUrl) await checkWebhook(webhookUrl, options.allowPrivateWebhooks);
   return {
     name: input.name,
     kind: input.kind,
@@ -50,7 +54,7 @@ export function changedRuleFields(rule: StoredRule, change: RuleChange, allowPri
     webhookUrl: rule.webhookUrl,
     enabled: rule.enabled,
   };
-  return ruleFields({ ...current, ...change }, { allowPrivateWebhooks, secret: rule.webhookSecret });
+  return ruleFields({ ...current, ...change }, { allowPrivateWebhooks, secret: rule.webhookSecret, checkedUrl: rule.webhookUrl });
 }
 
 /** 32 random bytes: the key of the rule's webhook signatures. */

@@ -43,11 +43,12 @@ export class WebhookWorker {
   constructor(
     private readonly store: AlertStore,
     private readonly options: WebhookOptions,
-    private readonly hooks: { isNeeded: () => boolean; onError: (error: unknown) => void },
+    private readonly hooks: { isReady: () => boolean; onError: (error: unknown) => void },
   ) {}
 
+  /** Looks every pollMs (once the schema is migrated): deliveries of a rule since disabled or deleted still go out. */
   start(): void {
-    this.timer = setInterval(() => this.hooks.isNeeded() && this.wake(), this.options.pollMs);
+    this.timer = setInterval(() => this.hooks.isReady() && this.wake(), this.options.pollMs);
     this.timer.unref();
   }
 

@@ -54,14 +54,9 @@ export class LiveFeed {
     return { position: this.position, stop: () => this.leave(listener) };
   }
 
-  /** Reads what is new now (and again after the read under way, if one is). */
+  /** Reads what is new now (and again after the read under way, if one is): word came that events were stored. */
   wake(): void {
-    if (this.unlisten === null) return;
-    if (this.reading) {
-      this.again = true;
-      return;
-    }
-    void this.read();
+    this.readNow(true);
   }
 
   get listenerCount(): number {
@@ -88,9 +83,19 @@ export class LiveFeed {
     this.timer = null;
   }
 
-  private async read(): Promise<void> {
+  private readNow(signalled: boolean): void {
+    if (this.unlisten === null) return;
+    if (this.reading) {
+      this.again ||= signalled;
+      return;
+    }
+    void this.read(signalled);
+  }
+
+  private async read(signalled: boolean): Promise<void> {
     this.reading = true;
     let found = 0;
+    let failed = false;
     try {
       for (let full = true; full && this.unlisten !== null; ) {
         const events = await this.store.queryEvents({ dataFilters: [], order: 'asc', afterEventId: this.position, limit: this.options.pageSize });
@@ -101,16 +106,19 @@ export class LiveFeed {
         for (const listener of this.listeners) listener(events);
       }
     } catch (error) {
+      failed = true;
       this.onError(error);
     } finally {
       this.reading = false;
     }
-    if (this.again) {
+    if (this.again && !failed) {
       this.again = false;
       this.wake();
     } else {
-      // Word that found nothing may have come while a write of lower ids was in progress.
-      this.schedule(found === 0 ? this.options.recheckMs : this.options.pollMs);
+      this.again = false;
+      // Word that found nothing came while a write of lower ids was still in progress: look
+      // again soon, once. Otherwise (and after a failure) the next poll.
+      this.schedule(signalled && found === 0 && !failed ? this.options.recheckMs : this.options.pollMs);
     }
   }
 
@@ -119,7 +127,7 @@ export class LiveFeed {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.wake();
+      this.readNow(false);
     }, delayMs);
     this.timer.unref();
   }

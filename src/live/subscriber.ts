@@ -89,8 +89,10 @@ export class Subscriber {
   }
 
   private onFeed(events: readonly StoredEvent[]): void {
-    if (this.kept === null) this.deliver(events);
-    else this.kept.push(...events);
+    if (this.kept === null) return this.deliver(events);
+    // While catching up: only what it will send, and no more than a connection may lag.
+    for (const event of events) if (matchesFilter(event, this.filter)) this.kept.push(event);
+    if (this.kept.length > this.limits.maxPending) this.end('too_slow', this.tooSlow());
   }
 
   private deliver(events: readonly StoredEvent[]): void {
@@ -104,11 +106,15 @@ export class Subscriber {
   private push(message: StreamMessage): void {
     if (this.closed || this.ending) return;
     if (this.pending.length >= this.limits.maxPending) {
-      this.end('too_slow', `the connection fell ${this.limits.maxPending} events behind and was cut off; reconnect with the last cursor to resume`);
+      this.end('too_slow', this.tooSlow());
       return;
     }
     this.pending.push(message);
     this.flushing ??= this.flush();
+  }
+
+  private tooSlow(): string {
+    return `the connection fell ${this.limits.maxPending} events behind and was cut off; reconnect with the last cursor to resume`;
   }
 
   /** Ends the subscription with a last message saying why, then the connection; whatever else was waiting is dropped. */

@@ -35,8 +35,12 @@ export const websocketRoute: FastifyPluginAsyncTypebox<WebSocketRouteOptions> = 
       // Refused before the upgrade, as JSON: another site's page (its cookies would be
       // this dashboard's), and connections past the cap.
       preHandler: async (request) => {
+        // A plain GET never opens a socket, so it must not take (and keep) a connection's place.
+        if (request.headers.upgrade?.toLowerCase() !== 'websocket') {
+          throw new AppError('upgrade_required', 426, 'this route speaks WebSocket only');
+        }
         const origin = request.headers.origin;
-        if (origin !== undefined && URL.parse(origin)?.host !== request.headers.host) {
+        if (origin !== undefined && (!URL.canParse(origin) || new URL(origin).host !== request.headers.host)) {
           throw new AppError('forbidden_origin', 403, 'WebSocket connections are taken from this service\'s own pages only');
         }
         releases.set(request, hub.admit());
@@ -89,7 +93,7 @@ class WebSocketSession {
       if (isBinary || data.length > MAX_MESSAGE_BYTES) throw new AppError('invalid_request', 400, `messages are JSON text of at most ${MAX_MESSAGE_BYTES} bytes`);
       this.handle(parse(data));
     } catch (error) {
-      const { code, message } = error instanceof AppError ? error : { code: 'invalid_request', message: String(error) };
+      const { code, message } = error instanceof AppError ? error : { code: 'internal_error', message: 'the message could not be handled' };
       this.send(JSON.stringify({ type: 'error', error: { code, message } })).catch(() => undefined);
     }
   }

@@ -3,13 +3,16 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { alertsApi } from '../helpers/alerts-api.js';
 import { describeEachEngine } from '../helpers/each-engine.js';
+import type { TestDatabase } from '../helpers/engines.js';
 import { startApp, type RunningApp } from '../helpers/test-app.js';
 
 await describeEachEngine('alert rules API', (engine) => {
   let app: RunningApp;
   let api: ReturnType<typeof alertsApi>;
+  let database: TestDatabase;
   before(async () => {
-    app = await startApp(await engine.createDatabase(), { webhooks: { allowPrivate: true } });
+    database = await engine.createDatabase();
+    app = await startApp(database, { webhooks: { allowPrivate: true } });
     api = alertsApi(app);
   });
   after(() => app.close());
@@ -107,6 +110,29 @@ await describeEachEngine('alert rules API', (engine) => {
     } finally {
       await strict.close();
     }
+  });
+
+  it('shows the secret a change makes, and disables a rule without resolving its webhook again', async () => {
+    const { rule } = await api.createRule({ name: 'later hooked', kind: 'match' });
+    const hooked = await api.call('PATCH', `/api/alerts/rules/${rule.ruleId}`, { webhookUrl: 'http://127.0.0.1:9/hook' });
+    assert.match(String(hooked.body.webhookSecret), /^whsec_/);
+    const renamed = await api.call('PATCH', `/api/alerts/rules/${rule.ruleId}`, { name: 'hooked' });
+    assert.equal(renamed.body.webhookSecret, null, 'an unchanged webhook keeps its secret, unshown');
+    // An instance that refuses private addresses still disables it: the URL is not checked again.
+    const strict = await startApp(database);
+    try {
+      const disabled = await alertsApi(strict).call('PATCH', `/api/alerts/rules/${rule.ruleId}`, { enabled: false });
+      assert.equal(disabled.status, 200, JSON.stringify(disabled.body));
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('answers ids beyond any stored with a 400, not a database error', async () => {
+    for (const path of ['/api/alerts/rules/99999999999999999999', '/api/alerts/deliveries?ruleId=99999999999999999999']) {
+      assert.equal((await api.call('GET', path)).status, 400, path);
+    }
+    assert.equal((await api.call('POST', '/api/alerts/99999999999999999999/acknowledge')).status, 400);
   });
 
   it('needs instructor credentials', async () => {

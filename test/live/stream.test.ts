@@ -157,6 +157,8 @@ await describeEachEngine('live stream', (engine) => {
       assert.equal(second.status, 503);
       assert.ok(second.headers.get('retry-after'));
       await assert.rejects(openWebSocket(capped.url), /upgrade refused: 503/);
+      const plain = await fetch(`${capped.url}/api/session-log/ws`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      assert.equal(plain.status, 426, 'a plain GET takes no connection slot');
       first.close();
       await first.ended();
       await sleep(100);
@@ -183,6 +185,22 @@ await describeEachEngine('live stream: the cursor in the stream', (engine) => {
     app = await startApp(await engine.createDatabase());
   });
   after(() => app.close());
+
+  it('resumes a stream opened on an empty log from its ready cursor', async () => {
+    const empty = await startApp(await engine.createDatabase());
+    try {
+      const first = await openSse(empty.url);
+      const [ready] = await first.waitFor((m) => m.type === 'ready');
+      first.close();
+      await empty.post({ sessionToken: 'ws_first', eventType: 'action', eventData: {} });
+      const resumed = await openSse(empty.url, '', { 'last-event-id': ready!.cursor! });
+      await resumed.waitFor(isEvent);
+      resumed.close();
+      assert.deepEqual(receivedEvents(resumed).map((e) => e.session_token), ['ws_first']);
+    } finally {
+      await empty.close();
+    }
+  });
 
   it('gives each event the cursor GET would give after it, and starts at the log end', async () => {
     await app.post({ sessionToken: 'ws_c', eventType: 'action', eventData: { n: 1 } });

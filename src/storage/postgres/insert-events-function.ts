@@ -63,17 +63,19 @@ export async function replaceInsertEventsFunction(db: Kysely<unknown>): Promise<
     v_xid xid8;
     v_first bigint;
   BEGIN
-    PERFORM pg_advisory_lock(${sql.lit(WRITE_LOCK)});
     BEGIN
+      PERFORM pg_advisory_lock(${sql.lit(WRITE_LOCK)});
       v_xid := pg_current_xact_id();
       v_first := nextval(${sequence}::regclass);
       PERFORM setval(${sequence}::regclass, v_first + cardinality(p_tokens) - 1);
-    EXCEPTION WHEN OTHERS OR query_canceled THEN
-      -- A session-level lock outlives the failed statement: release it, or every writer waits.
       PERFORM pg_advisory_unlock(${sql.lit(WRITE_LOCK)});
+    EXCEPTION WHEN OTHERS OR query_canceled THEN
+      -- A session-level lock outlives the failed statement (even one granted as its wait
+      -- was cancelled), and this connection returns to the pool: release every one it
+      -- holds (a writer holds no other), or every writer on every instance waits.
+      PERFORM pg_advisory_unlock_all();
       RAISE;
     END;
-    PERFORM pg_advisory_unlock(${sql.lit(WRITE_LOCK)});
     PERFORM pg_advisory_xact_lock(${sql.lit(SESSION_LOCK_CLASS)}, h)
       FROM (SELECT DISTINCT hashtext(t) AS h FROM unnest(p_tokens) AS t ORDER BY 1) AS sessions;
     RETURN QUERY ${groupInsert({ withSeq: true, reservedIds: true })};
@@ -104,6 +106,18 @@ async function identitySequence(db: Kysely<unknown>): Promise<string> {
   if (name === undefined) throw new Error('events.event_id has no sequence');
   return name;
 }
+
+/**
+ * With concurrent writers, a group of the same session that took later ids may have
+ * committed first, before the link this group records, and stayed anonymous: link it now
+ * (its rows are visible, as this group waited for it on the session's lock).
+ */
+const laterAnonymousEvents = sql`
+    relinked AS (
+      UPDATE events e SET student_id = l.student_id
+      FROM linked l
+      WHERE e.session_token = l.session_token AND e.student_id IS NULL AND e.event_id >= v_first + cardinality(p_tokens)
+    ),`;
 
 /**
  * `WITH … SELECT`: one statement that stores a group and returns the students it upserted.
@@ -161,7 +175,8 @@ function groupInsert({ withSeq, reservedIds }: { withSeq: boolean; reservedIds: 
       ORDER BY r.session_token, r.idx DESC
       ON CONFLICT (session_token) DO UPDATE SET student_id = EXCLUDED.student_id
       WHERE ss.student_id IS DISTINCT FROM EXCLUDED.student_id
-    ),
+      RETURNING ss.session_token, ss.student_id
+    ),${reservedIds ? laterAnonymousEvents : sql``}
     inserted AS (
       INSERT INTO events (${idColumns}student_id, session_token, event_type, event_data, created_at, client_event_id${seqColumn})
       ${reservedIds ? sql`OVERRIDING SYSTEM VALUE` : sql``}

@@ -185,6 +185,7 @@ export const postgresMigrations: Record<string, Migration> = {
         rule_id BIGINT NOT NULL REFERENCES alert_rules (rule_id) ON DELETE CASCADE,
         subject TEXT NOT NULL,
         problem TEXT NOT NULL,
+        sequence BIGINT NOT NULL,
         fired_at TIMESTAMPTZ NOT NULL,
         PRIMARY KEY (rule_id, subject)
       )`.execute(db);

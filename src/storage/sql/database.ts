@@ -66,6 +66,7 @@ export interface Database {
     rule_id: number;
     subject: string;
     problem: string;
+    sequence: number | string;
     fired_at: unknown;
   };
   alerts: {

@@ -66,15 +66,15 @@ export class SqlAlertStore implements AlertStore {
     });
   }
 
-  readClaim(ruleId: number, subject: string): Promise<{ problem: string; firedAt: Date } | null> {
+  readClaim(ruleId: number, subject: string): Promise<{ sequence: number; firedAt: Date } | null> {
     return this.guard(async () => {
       const row = await this.engine.db
         .selectFrom('alert_claims')
-        .select(['problem', 'fired_at'])
+        .select(['sequence', 'fired_at'])
         .where('rule_id', '=', ruleId)
         .where('subject', '=', subject)
         .executeTakeFirst();
-      return row === undefined ? null : { problem: row.problem, firedAt: new Date(this.engine.decodeTime(row.fired_at)) };
+      return row === undefined ? null : { sequence: Number(row.sequence), firedAt: new Date(this.engine.decodeTime(row.fired_at)) };
     });
   }
 
@@ -84,7 +84,7 @@ export class SqlAlertStore implements AlertStore {
       engine.db.transaction().execute(async (trx) => {
         const cutoff = new Date(claim.at.getTime() - claim.cooldownMinutes * 60_000);
         // One statement, so concurrent claims queue on the row and re-check the condition.
-        const fired = { problem: claim.problem, fired_at: engine.encodeTime(claim.at) };
+        const fired = { problem: claim.problem, sequence: claim.sequence, fired_at: engine.encodeTime(claim.at) };
         const claimed = await trx
           .insertInto('alert_claims')
           .values({ rule_id: alert.ruleId, subject: claim.subject, ...fired })
@@ -93,9 +93,9 @@ export class SqlAlertStore implements AlertStore {
               .columns(['rule_id', 'subject'])
               .doUpdateSet(fired)
               .where((eb) => {
-                const another = eb('alert_claims.problem', '<>', claim.problem);
-                // No cooldown: every new problem fires, whatever order their times came in.
-                return claim.cooldownMinutes === 0 ? another : eb.and([another, eb('alert_claims.fired_at', '<=', engine.encodeTime(cutoff))]);
+                const later = eb('alert_claims.sequence', '<', claim.sequence);
+                // No cooldown: every later problem fires, whatever order their times came in.
+                return claim.cooldownMinutes === 0 ? later : eb.and([later, eb('alert_claims.fired_at', '<=', engine.encodeTime(cutoff))]);
               }),
           )
           .returning('rule_id')

@@ -148,6 +148,7 @@ export const sqliteMigrations: Record<string, Migration> = {
           rule_id INTEGER NOT NULL REFERENCES alert_rules (rule_id) ON DELETE CASCADE,
           subject TEXT NOT NULL,
           problem TEXT NOT NULL,
+          sequence INTEGER NOT NULL,
           fired_at TEXT NOT NULL,
           PRIMARY KEY (rule_id, subject)
         ) STRICT, WITHOUT ROWID`.execute(db);
