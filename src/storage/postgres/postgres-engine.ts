@@ -56,7 +56,8 @@ export function openPostgresEngine(connectionString: string, options: PostgresOp
     db,
     migrations: postgresMigrations,
     insertEvents: (events) => writer.insertEvents(events),
-    // Measured with writers serialised on one lock, 1 in flight beat 2 and 3 by about 10%.
+    // One group in flight per instance lets the next one grow; instances commit side by
+    // side (measured when writers were serialised on one lock: 1 beat 2 and 3 by about 10%).
     writeConcurrency: 1,
     decodeData: (raw) => raw as Record<string, unknown>,
     encodeTime: (time) => time,

@@ -121,7 +121,10 @@ async function selectStays(engine: SqlEngine, since: Date): Promise<StepStay[]> 
   return rows.map((row) => ({ sessionToken: row.session_token, step: row.step, stepName: row.step_name, seconds: Number(row.seconds) }));
 }
 
-/** The id of the first event stored at or after `time` (ids follow commit order, as do times). */
+/**
+ * The id of the first event stored at or after `time`. Ids and times follow each other
+ * closely, if not exactly with concurrent writers (a millisecond apart at most, in effect).
+ */
 async function firstEventAt(engine: SqlEngine, time: Date): Promise<number> {
   const row = await engine.db
     .selectFrom('events')

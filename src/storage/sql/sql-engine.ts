@@ -13,8 +13,8 @@ export interface SqlEngine {
   readonly migrations: Readonly<Record<string, Migration>>;
   /**
    * Stores a group of events in one transaction (see EventStore.insertEvents). Each engine
-   * writes its own way, for speed; both assign event ids in commit order. An engine that
-   * remembers students forgets them when a write fails.
+   * writes its own way, for speed; followHorizon says which rows a follower may pass. An
+   * engine that remembers students forgets them when a write fails.
    */
   insertEvents(events: readonly NewEvent[]): Promise<void>;
   /** How many insertEvents calls are worth running at once (see EventStore.writeConcurrency). */
