@@ -19,12 +19,16 @@ export interface FleetReport {
   events: number;
   p50: number;
   p99: number;
+  /** This process's CPU since the last report, as a share of one core: what the subscribers themselves cost the machine. */
+  cpuShare: number;
 }
 
 const requests: http.ClientRequest[] = [];
 let latencies: number[] = [];
 let connected = 0;
 let ended = 0;
+let lastCpu = process.cpuUsage();
+let lastReport = performance.now();
 
 function subscribe(url: string, token: string, query: string): void {
   const request = http.get(`${url}/api/session-log/stream?${query}`, { headers: { authorization: `Bearer ${token}` }, agent: false }, (response) => {
@@ -50,7 +54,12 @@ function subscribe(url: string, token: string, query: string): void {
 function report(): FleetReport {
   const sorted = Float64Array.from(latencies).sort();
   latencies = [];
-  return { connected, ended, events: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+  const cpu = process.cpuUsage(lastCpu);
+  const now = performance.now();
+  const cpuShare = (cpu.user + cpu.system) / 1000 / Math.max(1, now - lastReport);
+  lastCpu = process.cpuUsage();
+  lastReport = now;
+  return { connected, ended, events: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpuShare };
 }
 
 process.on('message', (message: Start | { type: 'report' } | { type: 'stop' }) => {

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, onRequestAsyncHookHandler } from 'fastify';
 import { toEventFilter } from '../query/event-query.js';
@@ -57,20 +58,30 @@ export const sseRoute: FastifyPluginAsyncTypebox<SseRouteOptions> = async (app, 
 
 function sseSink(reply: FastifyReply): StreamSink {
   return {
-    write: (message) => reply.sse.send(toSse(message)),
+    write: async (messages) => {
+      // One write for a batch, formatted here: through the plugin's send, each message
+      // cost a write, a promise and a chunk of its own, which halved ingest with 200
+      // subscribers (bench, live phase). Its headers, heartbeats and close handling stay.
+      if (!reply.sse.isConnected) throw new Error('the stream is closed');
+      if (!reply.raw.write(messages.map(toSseText).join(''))) await Promise.race([once(reply.raw, 'drain'), once(reply.raw, 'close')]);
+    },
     end: () => reply.sse.close(),
     destroy: () => reply.raw.destroy(),
   };
 }
 
-/** `error` would collide with EventSource's own connection `error` events: an ending stream says `end`. */
-function toSse(message: StreamMessage) {
+/**
+ * One message as Server-Sent Events text. Data is JSON on one line (JSON escapes line
+ * breaks) and ids are base64url: nothing in them can break the format. `error` would
+ * collide with EventSource's own connection `error` events: an ending stream says `end`.
+ */
+function toSseText(message: StreamMessage): string {
   switch (message.type) {
     case 'ready':
-      return { id: message.cursor, event: 'ready', data: JSON.stringify({ cursor: message.cursor }) };
+      return `id: ${message.cursor}\nevent: ready\ndata: ${JSON.stringify({ cursor: message.cursor })}\n\n`;
     case 'event':
-      return { id: message.cursor, event: 'event', data: eventJson(message.event) };
+      return `id: ${message.cursor}\nevent: event\ndata: ${eventJson(message.event)}\n\n`;
     case 'error':
-      return { event: 'end', data: JSON.stringify(message.error) };
+      return `event: end\ndata: ${JSON.stringify(message.error)}\n\n`;
   }
 }

@@ -6,8 +6,8 @@ import type { StreamMessage } from './stream-message.js';
 
 /** Where a subscriber's messages go: an SSE response or a WebSocket. */
 export interface StreamSink {
-  /** Sends one message; resolves once the connection can take more (its backpressure). */
-  write(message: StreamMessage): Promise<void>;
+  /** Sends messages in order; resolves once the connection can take more (its backpressure). */
+  write(messages: readonly StreamMessage[]): Promise<void>;
   /** Ends the connection after what was written. */
   end(): void;
   /** Cuts the connection at once, whatever is still unsent (a client that stopped reading). */
@@ -110,7 +110,8 @@ export class Subscriber {
       return;
     }
     this.pending.push(message);
-    this.flushing ??= this.flush();
+    // From the next microtask: the messages of one batch of the feed go out together.
+    this.flushing ??= Promise.resolve().then(() => this.flush());
   }
 
   private tooSlow(): string {
@@ -132,9 +133,7 @@ export class Subscriber {
 
   private async flush(): Promise<void> {
     try {
-      for (let message = this.pending.shift(); message !== undefined && !this.closed; message = this.pending.shift()) {
-        await this.sink.write(message);
-      }
+      while (this.pending.length > 0 && !this.closed) await this.sink.write(this.pending.splice(0));
     } catch {
       this.close();
     } finally {

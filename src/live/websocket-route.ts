@@ -109,7 +109,9 @@ class WebSocketSession {
 
   private sink(): StreamSink {
     return {
-      write: (message) => this.send(serialize(message)),
+      write: async (messages) => {
+        await Promise.all(messages.map((message) => this.send(serialize(message))));
+      },
       end: () => this.socket.close(1013, 'stream ended'),
       destroy: () => this.socket.terminate(),
     };
