@@ -97,6 +97,9 @@ function printBanner(services: RunningService[], settings: DemoSettings, sqliteF
   );
 }
 
+/** The instances started and the one starting. */
+const running = (demo: Demo) => (demo.starting === undefined ? demo.services : [...demo.services, demo.starting]);
+
 function onSignal(demo: Demo, signal: NodeJS.Signals): void {
   if (!demo.closing) {
     console.log(`\n${signal}: stopping the class and the service…`);
@@ -104,7 +107,7 @@ function onSignal(demo: Demo, signal: NodeJS.Signals): void {
     return;
   }
   // A second Ctrl-C: no more waiting.
-  for (const service of [...demo.services, demo.starting]) service?.kill();
+  for (const service of running(demo)) service.kill();
   rmSync(demo.dir, { recursive: true, force: true });
   process.exit(130);
 }
@@ -115,7 +118,7 @@ async function shutdown(demo: Demo, code: number, { serviceGone = false } = {}):
   try {
     // With the service gone, the students' last events have nowhere to go.
     await demo.simulation?.stop(serviceGone ? 0 : undefined);
-    await Promise.all([...demo.services, demo.starting].map((service) => service?.stop()));
+    await Promise.all(running(demo).map((service) => service.stop()));
   } finally {
     await rm(demo.dir, { recursive: true, force: true });
     console.log(`Stopped; removed ${demo.dir}.`);
