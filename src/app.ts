@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
+import { fastifySSE } from '@fastify/sse';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ServiceUnavailableError } from './errors.js';
 import { dashboardRoot, registerDashboard } from './http/dashboard.js';
@@ -85,7 +86,7 @@ export async function buildApp(options: AppOptions) {
   await registerOpenApi(app, VERSION);
 
   const committer = new GroupCommitter(options.store, options.groupCommit ?? groupCommitFor(options.store), () =>
-    options.store.changes.announce(),
+    options.store.changes.announce('events'),
   );
   app.addHook('onClose', () => committer.drain());
   const feed = new LiveFeed(options.store, DEFAULT_FEED_OPTIONS, (error) => app.log.warn({ err: error }, 'live feed: reading new events failed'));
@@ -115,6 +116,7 @@ export async function buildApp(options: AppOptions) {
   const auth = instructorAuth(options.adminToken, options.store);
   await app.register(authRoutes, { auth });
   await app.register(sessionLogRoutes, { store: options.store, committer, requireInstructor: auth.require });
+  await app.register(fastifySSE, { heartbeatInterval: hub.options.heartbeatMs });
   await app.register(liveRoutes, { hub, requireInstructor: auth.require });
   await app.register(sessionsRoutes, { store: options.store, requireInstructor: auth.require, rules: statusRules });
   await app.register(alertRoutes, {
@@ -122,7 +124,7 @@ export async function buildApp(options: AppOptions) {
     system: alerts,
     requireInstructor: auth.require,
     allowPrivateWebhooks: options.webhooks?.allowPrivate ?? false,
-    heartbeatMs: hub.options.heartbeatMs,
+    hub,
   });
   return app;
 }

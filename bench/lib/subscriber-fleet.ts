@@ -1,75 +1,45 @@
-// A child process of the bench holding many live subscribers (SSE) to one service, so that
-// parsing their streams does not slow the bench's own load generator. It measures each
-// event's delivery: its arrival here minus its created_at (set by the database as it
-// stored it; one clock, one machine). Driven by IPC: start, report (and reset), stop.
-import http from 'node:http';
-import { percentile } from './stats.js';
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import type { FleetReport } from './subscriber-fleet-process.js';
 
-interface Start {
-  type: 'start';
-  url: string;
-  token: string;
-  /** One query string per subscriber. */
-  queries: string[];
-}
+/** A fleet of live subscribers in a child process (subscriber-fleet-process.ts). */
+export class SubscriberFleet {
+  private constructor(private readonly child: ChildProcess) {}
 
-export interface FleetReport {
-  connected: number;
-  ended: number;
-  events: number;
-  p50: number;
-  p99: number;
-  /** This process's CPU since the last report, as a share of one core: what the subscribers themselves cost the machine. */
-  cpuShare: number;
-}
-
-const requests: http.ClientRequest[] = [];
-let latencies: number[] = [];
-let connected = 0;
-let ended = 0;
-let lastCpu = process.cpuUsage();
-let lastReport = performance.now();
-
-function subscribe(url: string, token: string, query: string): void {
-  const request = http.get(`${url}/api/session-log/stream?${query}`, { headers: { authorization: `Bearer ${token}` }, agent: false }, (response) => {
-    connected += 1;
-    response.setEncoding('utf8');
-    let buffer = '';
-    response.on('data', (chunk: string) => {
-      buffer += chunk;
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (!block.includes('event: event\n')) continue;
-        const created = /"created_at":"([^"]+)"/.exec(block)?.[1];
-        if (created !== undefined) latencies.push(Date.now() - Date.parse(created));
+  /** Opens one SSE subscription per query string to the service at `url`, and waits until they are open. */
+  static async start(url: string, token: string, queries: string[]): Promise<SubscriberFleet> {
+    const child = fork(path.join(import.meta.dirname, 'subscriber-fleet-process.ts'), { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const fleet = new SubscriberFleet(child);
+    try {
+      child.send({ type: 'start', url, token, queries });
+      await fleet.next('started');
+      for (let waited = 0; (await fleet.report()).connected < queries.length; waited += 1) {
+        if (waited > 100) throw new Error('the live subscribers did not all connect');
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
-    });
-    response.on('end', () => (ended += 1));
-  });
-  request.on('error', () => (ended += 1));
-  requests.push(request);
-}
-
-function report(): FleetReport {
-  const sorted = Float64Array.from(latencies).sort();
-  latencies = [];
-  const cpu = process.cpuUsage(lastCpu);
-  const now = performance.now();
-  const cpuShare = (cpu.user + cpu.system) / 1000 / Math.max(1, now - lastReport);
-  lastCpu = process.cpuUsage();
-  lastReport = now;
-  return { connected, ended, events: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), cpuShare };
-}
-
-process.on('message', (message: Start | { type: 'report' } | { type: 'stop' }) => {
-  if (message.type === 'start') {
-    for (const query of message.queries) subscribe(message.url, message.token, query);
-    process.send?.({ type: 'started' });
-  } else if (message.type === 'report') {
-    process.send?.({ type: 'report', report: report() });
-  } else {
-    for (const request of requests) request.destroy();
-    process.exit(0);
+      return fleet;
+    } catch (error) {
+      child.kill();
+      throw error;
+    }
   }
-});
+
+  /** Delivery latencies since the last report (and the connection counts). */
+  async report(): Promise<FleetReport> {
+    this.child.send({ type: 'report' });
+    return ((await this.next('report')) as { report: FleetReport }).report;
+  }
+
+  async stop(): Promise<void> {
+    this.child.send({ type: 'stop' });
+    await once(this.child, 'exit');
+  }
+
+  private async next(type: string): Promise<unknown> {
+    for (;;) {
+      const [message] = (await once(this.child, 'message')) as [{ type: string }];
+      if (message.type === type) return message;
+    }
+  }
+}

@@ -1,10 +1,10 @@
 import { ADMIN_TOKEN, serviceSpec, type BenchContext } from '../lib/context.js';
 import { singleBodies } from '../lib/events.js';
-import { SubscriberFleet } from '../lib/fleet.js';
+import { SubscriberFleet } from '../lib/subscriber-fleet.js';
 import { failures, runLoad, type HttpRequest, type LoadResult } from '../lib/load.js';
 import { startServer, type ServerProcess } from '../lib/processes.js';
 import { formatNumber, median, ms } from '../lib/stats.js';
-import type { FleetReport } from '../lib/subscriber-fleet.js';
+import type { FleetReport } from '../lib/subscriber-fleet-process.js';
 import path from 'node:path';
 
 const SUBSCRIBERS = 200;

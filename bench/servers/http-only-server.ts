@@ -17,8 +17,12 @@ const store: EventStore = {
   queryEvents: notMeasured,
   latestSettledEventId: notMeasured,
   changes: new InProcessChangeChannel(),
-  // No rule: the alert evaluator never reads the log.
-  alerts: { listRules: () => Promise.resolve([]) } as unknown as EventStore['alerts'],
+  // No rule and no webhook delivery: the alert evaluator and the delivery worker find nothing to do.
+  alerts: {
+    listRules: () => Promise.resolve([]),
+    claimDeliveries: () => Promise.resolve([]),
+    nextDeliveryAt: () => Promise.resolve(null),
+  } as Partial<EventStore['alerts']> as EventStore['alerts'],
   readClassActivity: notMeasured,
   startInstructorSession: notMeasured,
   isInstructorSession: notMeasured,

@@ -10,6 +10,11 @@ import { ClaimMemory } from './claim-memory.js';
 import { stuckAlerts } from './stuck-alerts.js';
 
 const CATCH_UP_PAGE = 1000;
+/**
+ * How often the evaluators' position is written: a restart re-reads at most this much,
+ * whose claims are refused as already fired; and on SQLite each write waits for the writer.
+ */
+const PROGRESS_SAVE_MS = 5000;
 /** The subject of a class-wide rule's claims. */
 const CLASS = 'class';
 
@@ -55,7 +60,7 @@ export class AlertEvaluator {
     const every = (ms: number, task: () => Promise<void>) => this.timers.push(setInterval(() => void task().catch(this.hooks.onError), ms).unref());
     every(this.options.rulesRefreshMs, () => this.refresh());
     every(this.options.stuckCheckMs, () => this.checkStuck());
-    every(1000, () => this.saveProgress());
+    every(PROGRESS_SAVE_MS, () => this.saveProgress());
     void this.refresh().catch(this.hooks.onError);
   }
 

@@ -2,7 +2,7 @@ import type { ChangeChannel } from '../storage/types.js';
 import type { Alert } from './alert-schemas.js';
 import type { AlertStore } from './alert-store.js';
 
-/** Alerts are looked for at most this often when word of new events or alerts comes. */
+/** Alerts are looked for at most this often when word of new alerts comes. */
 const MIN_READ_INTERVAL_MS = 500;
 /** And this often when no word comes. */
 const POLL_MS = 2000;
@@ -36,7 +36,7 @@ export class AlertFeed {
     if (this.stopListening === null) {
       // What was there before anyone listened is not news: the dashboard lists it itself.
       this.primed = this.read(false).catch(this.onError);
-      this.stopListening = this.changes.listen(() => this.wake());
+      this.stopListening = this.changes.listen('alerts', () => this.wake());
       this.poll = setInterval(() => this.wake(), POLL_MS);
       this.poll.unref();
     }
@@ -48,7 +48,8 @@ export class AlertFeed {
 
   /** An alert this instance fired: to its dashboards now. */
   publish(alert: Alert): void {
-    if (this.seen.has(alert.alertId)) return;
+    // With nobody listening there is nothing to tell, nor to remember (the first listener's read primes it).
+    if (this.listeners.size === 0 || this.seen.has(alert.alertId)) return;
     this.seen.set(alert.alertId, Date.now());
     for (const listener of this.listeners) listener(alert);
   }

@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { fastifySSE } from '@fastify/sse';
 import type { onRequestAsyncHookHandler } from 'fastify';
 import { AppError } from '../errors.js';
 import { ErrorResponse } from '../schemas/responses.js';
 import {
-  type Alert,
   AlertParams,
   AlertResponse,
   AlertsQuery,
+  AlertStreamQuery,
   AlertsResponse,
   ChangedRuleResponse,
   CreatedRuleResponse,
@@ -21,6 +20,7 @@ import {
   RulesResponse,
 } from './alert-schemas.js';
 import type { AlertStore, StoredRule } from './alert-store.js';
+import type { LiveHub } from '../live/live-hub.js';
 import type { AlertSystem } from './alert-system.js';
 import { changedRuleFields, ruleFields } from './rule-fields.js';
 
@@ -29,12 +29,18 @@ export interface AlertRoutesOptions {
   system: AlertSystem;
   requireInstructor: onRequestAsyncHookHandler;
   allowPrivateWebhooks: boolean;
-  heartbeatMs: number;
+  /** Alert streams are live connections: counted against the cap, ended at shutdown. */
+  hub: LiveHub;
 }
 
 /** How far back a reconnecting alert stream looks for alerts it missed. */
 const MISSED_ALERTS_MS = 60 * 60_000;
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 503: ErrorResponse };
+/** Where a reconnecting alert stream resumes: Last-Event-ID (an EventSource's own reconnection), else `cursor`. */
+function resumeAfter(lastEventId: string | string[] | undefined, cursor: string | undefined): number | undefined {
+  const position = typeof lastEventId === 'string' && /^\d{1,15}$/.test(lastEventId) ? lastEventId : cursor;
+  return position === undefined ? undefined : Number(position);
+}
 const notFound = (what: string) => new AppError('not_found', 404, `no such ${what}`);
 /** The API never shows a rule's webhook secret again after creating it. */
 function shown(rule: StoredRule) {
@@ -46,14 +52,8 @@ function shown(rule: StoredRule) {
 export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async (app, options) => {
   const { store, system, allowPrivateWebhooks } = options;
   app.addHook('onRequest', options.requireInstructor);
-  await app.register(fastifySSE, { heartbeatInterval: options.heartbeatMs });
   const rulesChanged = () => system.evaluator.refresh().catch((error: unknown) => app.log.warn({ err: error }, 'alerts: reading rules failed'));
   const tags = ['alerts'];
-  // Open alert streams would hold a shutdown open: they end, and dashboards reconnect elsewhere.
-  const open = new Set<() => void>();
-  app.addHook('preClose', async () => {
-    for (const close of open) close();
-  });
   const security = [{ instructorToken: [] }];
 
   app.get('/api/alerts/rules', { schema: { summary: 'List alert rules', tags, security, response: { 200: RulesResponse, ...errors } } }, async () => ({
@@ -127,30 +127,33 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AlertRoutesOptions> = async 
     {
       sse: { kind: 'manual', serializer: (data: unknown) => String(data) },
       schema: {
-        summary: 'New alerts as they fire, on any instance (Server-Sent Events: ready, then alert; id: the alert id, Last-Event-ID resumes)',
+        summary: 'New alerts as they fire, on any instance (Server-Sent Events: alert, ready)',
+        description:
+          'Each message’s id is an alert id (`ready`’s: the newest alert). Reconnecting with Last-Event-ID, or `cursor` set to such an id, ' +
+          'first sends the alerts of the last hour fired after it.',
         tags,
         security,
+        querystring: AlertStreamQuery,
         response: errors,
       },
     },
     async (request, reply) => {
+      const after = resumeAfter(request.headers['last-event-id'], request.query.cursor);
+      const release = options.hub.admit(() => reply.sse.close());
       reply.sse.keepAlive();
       reply.sse.sendHeaders();
-      const send = (alert: Alert) => reply.sse.send({ id: String(alert.alertId), event: 'alert', data: JSON.stringify(alert) }).catch(() => undefined);
-      void reply.sse.send({ event: 'ready', data: '{}' }).catch(() => undefined);
-      const stop = system.feed.listen((alert) => void send(alert));
-      // A reconnecting page (Last-Event-ID: the last alert it had) gets what fired meanwhile.
-      const last = Number(request.headers['last-event-id']);
-      if (Number.isSafeInteger(last) && last > 0) {
-        const missed = await store.listAlerts({ limit: 200, since: new Date(Date.now() - MISSED_ALERTS_MS) });
-        for (const alert of missed.reverse()) if (alert.alertId > last) void send(alert);
-      }
-      const close = () => reply.sse.close();
-      open.add(close);
+      const send = (event: 'alert' | 'ready', id: number, data: unknown) =>
+        reply.sse.send({ id: String(id), event, data: JSON.stringify(data) }).catch(() => undefined);
+      // Listening first: an alert fired while the rest is read is sent, not lost.
+      const stop = system.feed.listen((alert) => void send('alert', alert.alertId, alert));
       reply.sse.onClose(() => {
         stop();
-        open.delete(close);
+        release();
       });
+      const recent = await store.listAlerts({ limit: 200, since: new Date(Date.now() - MISSED_ALERTS_MS) });
+      if (after !== undefined) for (const alert of [...recent].reverse()) if (alert.alertId > after) void send('alert', alert.alertId, alert);
+      const newest = Math.max(after ?? 0, recent[0]?.alertId ?? 0);
+      void send('ready', newest, {});
     },
   );
 };

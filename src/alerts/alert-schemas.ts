@@ -120,6 +120,9 @@ export const AlertResponse = Type.Object({ success: Type.Literal(true), alert: A
 export const AlertsResponse = Type.Object({ success: Type.Literal(true), alerts: Type.Array(Alert) });
 export const DeliveriesResponse = Type.Object({ success: Type.Literal(true), deliveries: Type.Array(Delivery) });
 export type AlertsResponse = Static<typeof AlertsResponse>;
+export type AlertResponse = Static<typeof AlertResponse>;
+export type ChangedRuleResponse = Static<typeof ChangedRuleResponse>;
+export type DeliveriesResponse = Static<typeof DeliveriesResponse>;
 export type RulesResponse = Static<typeof RulesResponse>;
 export type CreatedRuleResponse = Static<typeof CreatedRuleResponse>;
 
@@ -130,6 +133,10 @@ export const AlertsQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     unacknowledged: Type.Optional(Type.Boolean({ description: 'Only those not yet acknowledged.' })),
   },
+  { additionalProperties: false },
+);
+export const AlertStreamQuery = Type.Object(
+  { cursor: Type.Optional(Type.String({ pattern: '^(0|[1-9][0-9]{0,14})$', description: 'An alert id: resume after it (see Last-Event-ID).' })) },
   { additionalProperties: false },
 );
 export const DeliveriesQuery = Type.Object(

@@ -103,6 +103,8 @@ export interface AlertStore {
   /** Takes up to `limit` deliveries due at `now`, each for `leaseMs` (no other instance takes them meanwhile). */
   claimDeliveries(now: Date, leaseMs: number, limit: number): Promise<DueDelivery[]>;
   finishDelivery(deliveryId: number, outcome: DeliveryOutcome, now: Date): Promise<void>;
+  /** When the next pending delivery falls due (or its lease runs out); null when none is pending. */
+  nextDeliveryAt(): Promise<Date | null>;
   listDeliveries(query: { ruleId?: number | undefined; alertId?: number | undefined; limit: number }): Promise<Delivery[]>;
   /** The event id up to which the evaluators have read the log. */
   readProgress(): Promise<number>;

@@ -31,7 +31,7 @@ export class AlertSystem {
       onAlert: (alert) => {
         this.feed.publish(alert);
         this.webhooks.wake();
-        store.changes.announce();
+        store.changes.announce('alerts');
       },
       onError,
     });

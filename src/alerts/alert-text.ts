@@ -1,16 +1,10 @@
-import { asText, navigationStep } from '../schemas/navigation-step.js';
+import { asText, navigationStep, stepLabel } from '../schemas/navigation-step.js';
 import type { SessionSummary } from '../sessions/overview-schema.js';
 import type { StoredEvent } from '../storage/types.js';
 import type { Alert, AlertStudent } from './alert-schemas.js';
 
 /** How an alert names a student: their name, else their email, else their session. */
 export const studentLabel = (student: AlertStudent) => student.studentName ?? student.studentEmail ?? `session ${student.sessionToken}`;
-
-/** "step 2 · Provision Services" (or what is known of it). */
-export function stepLabel(step: string | null, stepName: string | null): string | null {
-  if (step === null && stepName === null) return null;
-  return [step === null ? null : `step ${step}`, stepName].filter((part) => part !== null).join(' · ');
-}
 
 /** The step an event was logged on, from the SDK's context (`currentStep`, `stepName`). */
 export function eventStep(event: StoredEvent): { step: string | null; stepName: string | null } {

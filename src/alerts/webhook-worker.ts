@@ -11,7 +11,11 @@ export interface WebhookOptions {
   maxDelayMs: number;
   /** After this many failed attempts the delivery is given up (failed). */
   maxAttempts: number;
-  /** How often due deliveries are looked for. */
+  /**
+   * The longest wait between two looks at the queue: after each look the worker sleeps until
+   * the next delivery falls due, or this long when none is pending (another instance's
+   * alerts, should that instance stop before delivering them).
+   */
   pollMs: number;
 }
 
@@ -21,7 +25,7 @@ export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
   retryBaseMs: 1000,
   maxDelayMs: 10 * 60_000,
   maxAttempts: 10,
-  pollMs: 1000,
+  pollMs: 30_000,
 };
 
 /** Deliveries taken per look. */
@@ -39,6 +43,7 @@ export class WebhookWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  private stopped = true;
 
   constructor(
     private readonly store: AlertStore,
@@ -46,14 +51,15 @@ export class WebhookWorker {
     private readonly hooks: { isReady: () => boolean; onError: (error: unknown) => void },
   ) {}
 
-  /** Looks every pollMs (once the schema is migrated): deliveries of a rule since disabled or deleted still go out. */
+  /** Looks at the queue now, then whenever a delivery falls due (deliveries of a rule since disabled or deleted still go out). */
   start(): void {
-    this.timer = setInterval(() => this.hooks.isReady() && this.wake(), this.options.pollMs);
-    this.timer.unref();
+    this.stopped = false;
+    this.schedule(0);
   }
 
   async stop(): Promise<void> {
-    if (this.timer !== null) clearInterval(this.timer);
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
   }
@@ -64,15 +70,34 @@ export class WebhookWorker {
       this.again = true;
       return;
     }
+    if (this.stopped) return;
+    if (!this.hooks.isReady()) return this.schedule(1000);
     this.running = this.deliverDue()
-      .catch(this.hooks.onError)
+      .then(() => this.store.nextDeliveryAt())
+      .then(
+        (next) => this.schedule(next === null ? this.options.pollMs : next.getTime() - Date.now()),
+        (error: unknown) => {
+          this.hooks.onError(error);
+          this.schedule(this.options.pollMs);
+        },
+      )
       .finally(() => {
         this.running = null;
-        if (this.again && this.timer !== null) {
+        if (this.again) {
           this.again = false;
           this.wake();
         }
       });
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.wake();
+    }, Math.min(Math.max(delayMs, 0), this.options.pollMs));
+    this.timer.unref();
   }
 
   private async deliverDue(): Promise<void> {
@@ -80,7 +105,7 @@ export class WebhookWorker {
     const leaseMs = BATCH * this.options.timeoutMs * 2;
     for (let due = await this.store.claimDeliveries(new Date(), leaseMs, BATCH); due.length > 0; due = await this.store.claimDeliveries(new Date(), leaseMs, BATCH)) {
       for (const delivery of due) await this.attempt(delivery);
-      if (this.timer === null) return;
+      if (this.stopped) return;
     }
   }
 

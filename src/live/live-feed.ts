@@ -59,14 +59,10 @@ export class LiveFeed {
     this.readNow(true);
   }
 
-  get listenerCount(): number {
-    return this.listeners.size;
-  }
-
   private async start(): Promise<void> {
     try {
       this.position = await this.store.latestSettledEventId();
-      this.unlisten = this.store.changes.listen(() => this.wake());
+      this.unlisten = this.store.changes.listen('events', () => this.wake());
       this.schedule(this.options.pollMs);
     } finally {
       this.starting = null;

@@ -14,8 +14,8 @@ export interface LiveOptions extends SubscriberLimits {
 export const DEFAULT_LIVE_OPTIONS: LiveOptions = { ...DEFAULT_SUBSCRIBER_LIMITS, maxSubscribers: 1000, heartbeatMs: 15_000 };
 
 /**
- * This instance's live subscriptions: the shared feed of new events and the cap on
- * connections.
+ * This instance's live connections (event streams, WebSockets, alert streams): the cap on
+ * them, the shared feed of new events, and their end when the service shuts down.
  *
  * @example
  * const release = hub.admit();               // 503 past the cap
@@ -25,6 +25,8 @@ export const DEFAULT_LIVE_OPTIONS: LiveOptions = { ...DEFAULT_SUBSCRIBER_LIMITS,
 export class LiveHub {
   private connections = 0;
   private readonly open = new Set<Subscriber>();
+  /** How to end the connections that are not subscribers (alert streams). */
+  private readonly closers = new Set<() => void>();
 
   constructor(
     private readonly store: EventStore,
@@ -33,16 +35,22 @@ export class LiveHub {
     private readonly onError: (error: unknown) => void = () => {},
   ) {}
 
-  /** Counts a new live connection, or refuses it past the cap; returns its release. */
-  admit(): () => void {
+  /**
+   * Counts a new live connection, or refuses it past the cap; returns its release.
+   * `close` ends it at shutdown, for a connection that holds no subscriber.
+   */
+  admit(close?: () => void): () => void {
     if (this.connections >= this.options.maxSubscribers) {
       throw new ServiceUnavailableError(`this instance serves ${this.options.maxSubscribers} live connections already; retry later or on another instance`, 5);
     }
     this.connections += 1;
+    const closer = close === undefined ? undefined : () => close();
+    if (closer !== undefined) this.closers.add(closer);
     let released = false;
     return () => {
       if (!released) this.connections -= 1;
       released = true;
+      if (closer !== undefined) this.closers.delete(closer);
     };
   }
 
@@ -57,5 +65,6 @@ export class LiveHub {
   /** Ends every subscription (the service is shutting down): clients reconnect elsewhere and resume. */
   closeAll(): void {
     for (const subscriber of this.open) subscriber.end('shutting_down', 'the service is shutting down; reconnect to resume');
+    for (const close of this.closers) close();
   }
 }

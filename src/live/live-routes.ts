@@ -1,4 +1,3 @@
-import { fastifySSE } from '@fastify/sse';
 import websocket from '@fastify/websocket';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { onRequestAsyncHookHandler } from 'fastify';
@@ -11,9 +10,8 @@ export interface LiveRoutesOptions {
   requireInstructor: onRequestAsyncHookHandler;
 }
 
-/** The live tail, as Server-Sent Events and over a WebSocket, with their plugins. */
+/** The live tail, as Server-Sent Events (the app registers @fastify/sse) and over a WebSocket. */
 export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (app, options) => {
-  await app.register(fastifySSE, { heartbeatInterval: options.hub.options.heartbeatMs });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(sseRoute, options);
   await app.register(websocketRoute, options);

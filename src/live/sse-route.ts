@@ -14,7 +14,7 @@ export interface SseRouteOptions {
   requireInstructor: onRequestAsyncHookHandler;
 }
 
-export const STREAM_PATH = '/api/session-log/stream';
+const STREAM_PATH = '/api/session-log/stream';
 
 /**
  * GET /api/session-log/stream: the live tail as Server-Sent Events, with the query API's

@@ -16,7 +16,7 @@ export interface WebSocketRouteOptions {
   requireInstructor: onRequestAsyncHookHandler;
 }
 
-export const WEBSOCKET_PATH = '/api/session-log/ws';
+const WEBSOCKET_PATH = '/api/session-log/ws';
 /** A client message is a subscription: a few filters, never large. */
 const MAX_MESSAGE_BYTES = 16 * 1024;
 
@@ -99,12 +99,12 @@ class WebSocketSession {
   }
 
   private handle(message: ClientMessage): void {
+    // A refused subscribe (a bad filter, a bad cursor) leaves the current one running.
+    const next = message.type === 'subscribe' ? { filter: toEventFilter(message.filters ?? {}), after: resumePosition(undefined, message.cursor) } : null;
     this.subscriber?.close();
     this.subscriber = null;
-    if (message.type === 'unsubscribe') return void this.send(JSON.stringify({ type: 'unsubscribed' })).catch(() => undefined);
-    const filter = toEventFilter(message.filters ?? { });
-    const after = resumePosition(undefined, message.cursor);
-    this.subscriber = this.hub.subscribe(filter, after, this.sink());
+    if (next === null) return void this.send(JSON.stringify({ type: 'unsubscribed' })).catch(() => undefined);
+    this.subscriber = this.hub.subscribe(next.filter, next.after, this.sink());
   }
 
   private sink(): StreamSink {

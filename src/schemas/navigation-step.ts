@@ -15,6 +15,12 @@ function decimal(value: number): string {
   return point <= 0 ? `${sign}0.${'0'.repeat(-point)}${digits}` : `${sign}${digits.padEnd(point, '0')}`;
 }
 
+/** "step 2 · Provision Services", from what is known of a step; null when nothing is. */
+export function stepLabel(step: string | null, stepName: string | null): string | null {
+  if (step === null && stepName === null) return null;
+  return [step === null ? null : `step ${step}`, stepName].filter((part) => part !== null).join(' · ');
+}
+
 /**
  * A navigation's step (`to`, else `currentStep`) and its name (`toStepName`, else
  * `stepName`), as text: for the SQLite writer and the dashboard's timeline. PostgreSQL's

@@ -121,20 +121,23 @@ export interface ClassActivity {
   stays: StepStay[];
 }
 
+/** What a ChangeChannel announces: new events, or new alerts. */
+export type ChangeTopic = 'events' | 'alerts';
+
 /**
- * Word between the instances sharing a database that events were stored, so that each
- * reads them (the word carries no event: readers read the rows themselves).
+ * Word between the instances sharing a database that events (or alerts) were stored, so
+ * that each reads them (the word carries none of them: readers read the rows themselves).
  * PostgreSQL: LISTEN/NOTIFY; SQLite (one process): within the process.
  */
 export interface ChangeChannel {
-  /** Events were committed here: wakes this instance's listeners at once, and the others'. */
-  announce(): void;
+  /** Rows of `topic` were committed here: wakes this instance's listeners at once, and the others'. */
+  announce(topic: ChangeTopic): void;
   /**
-   * Calls `listener` on each announcement, from any instance, and whenever word may have
-   * been missed (after the channel reconnects), so that the listener reads what is new.
-   * Returns the call that stops it.
+   * Calls `listener` on each announcement of `topic`, from any instance, and whenever word
+   * may have been missed (after the channel reconnects), so that the listener reads what
+   * is new. Returns the call that stops it.
    */
-  listen(listener: () => void): () => void;
+  listen(topic: ChangeTopic, listener: () => void): () => void;
 }
 
 /**

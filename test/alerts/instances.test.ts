@@ -26,13 +26,15 @@ async function alertStream(app: RunningApp): Promise<{ alerts: Alert[]; close: (
       for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        if (block.startsWith('event: ready')) ready();
+        if (/^event: ready$/m.test(block)) ready();
         const data = /^event: alert\ndata: (.*)$/m.exec(block)?.[1];
         if (data !== undefined) alerts.push(JSON.parse(data) as Alert);
       }
     }
   })();
-  await isReady;
+  const timedOut = sleep(10_000, undefined, { ref: false }).then(() => Promise.reject(new Error('the alert stream never said ready')));
+  await Promise.race([isReady, timedOut]);
+  timedOut.catch(() => undefined);
   return { alerts, close: () => reader.cancel() };
 }
 

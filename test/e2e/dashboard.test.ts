@@ -8,9 +8,9 @@ import { getStudentErrors } from '../conformance/spec-queries.js';
 import { cleanUpDatabases, ENGINES } from '../helpers/engines.js';
 import { insertAt, type PastEvent } from '../helpers/insert-at.js';
 import { ADMIN_TOKEN, startApp, type RunningApp } from '../helpers/test-app.js';
+import { classmates, minutesAgo, navigation } from './dashboard-page.js';
 
 const sqlite = ENGINES.find((engine) => engine.name === 'sqlite');
-const STEPS = ['Connect Accounts', 'Choose Use Case', 'Provision Services', 'Build Agent'];
 const XSS = '<img src=x onerror="window.__xss = 1">';
 
 /**
@@ -18,17 +18,10 @@ const XSS = '<img src=x onerror="window.__xss = 1">';
  * after a minute on Connect Accounts (her first navigation, from nowhere: `from` is null).
  */
 function classHistory(now: number): PastEvent[] {
-  const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
-  const nav = (sessionToken: string, from: number | null, to: number, minutesAgo: number): PastEvent => ({
-    sessionToken,
-    eventType: 'navigation',
-    eventData: { from, to, fromStepName: from === null ? null : STEPS[from], toStepName: STEPS[to], currentStep: to, stepName: STEPS[to] },
-    at: at(minutesAgo),
-  });
-  const quick = ['ws_ada', 'ws_alan', 'ws_barbara', 'ws_edsger'].flatMap((token, i) => [nav(token, 0, 2, 40), nav(token, 2, 3, 35 - i)]);
+  const at = (minutes: number) => minutesAgo(now, minutes);
   const grace = [
-    nav('ws_grace', null, 0, 26),
-    nav('ws_grace', 0, 2, 25),
+    navigation('ws_grace', null, 0, at(26)),
+    navigation('ws_grace', 0, 2, at(25)),
     ...Array.from({ length: 150 }, (_, i): PastEvent => ({ sessionToken: 'ws_grace', eventType: 'action', eventData: { actionName: 'retry_deploy', attempt: i }, at: at(24 - i * 0.1) })),
     {
       sessionToken: 'ws_grace',
@@ -38,7 +31,7 @@ function classHistory(now: number): PastEvent[] {
     },
   ];
   const xss = { sessionToken: 'ws_alan', eventType: 'error', eventData: { errorType: 'bad_input', errorMessage: XSS }, at: at(20) };
-  return [...quick, ...grace, xss];
+  return [...classmates(now), ...grace, xss];
 }
 
 /** What the tests' code run in the page uses of it (the tests are typed for Node, without the DOM). */

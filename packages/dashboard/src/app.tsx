@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { messageOf } from './format.js';
 import { checkSession, SignedOut, signOut } from './api.js';
 import { AlertToasts } from './alerts/alert-toasts.js';
 import { AlertsView } from './alerts/alerts-view.js';
@@ -26,7 +27,7 @@ export function App() {
   }, []);
   const onError = (error: unknown) => {
     if (error instanceof SignedOut) setSignedIn(false);
-    else setProblem(error instanceof Error ? error.message : String(error));
+    else setProblem(messageOf(error));
   };
   if (signedIn === null) return null;
   if (!signedIn) return <SignIn onSignedIn={() => setSignedIn(true)} />;
@@ -79,5 +80,5 @@ export function App() {
 
 /** Still signed in: the session ends only once the service has forgotten it. */
 function signOutFailed(error: unknown): unknown {
-  return error instanceof SignedOut ? error : new Error(`Not signed out: ${error instanceof Error ? error.message : String(error)}`);
+  return error instanceof SignedOut ? error : new Error(`Not signed out: ${messageOf(error)}`);
 }

@@ -4,7 +4,7 @@
  * The filter lines as `[field, condition]`, e.g. `status=gte:400` as `['status', 'gte:400']`.
  * A line of another form throws: a filter left out would widen the search unseen.
  */
-export function parseFilters(text: string): Array<[string, string]> {
+function parseFilters(text: string): Array<[string, string]> {
   return text
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -15,6 +15,17 @@ export function parseFilters(text: string): Array<[string, string]> {
       }
       return [match[1], match[2]];
     });
+}
+
+/**
+ * A filter form's fields, trimmed and non-empty, as the page's URL keeps them (`view` first);
+ * throws on a mistyped data filter, so that the form can say so before anything is read.
+ */
+export function formQuery(form: HTMLFormElement, view: string): URLSearchParams {
+  const query = new URLSearchParams({ view });
+  for (const [key, value] of new FormData(form)) if (typeof value === 'string' && value.trim() !== '') query.set(key, value.trim());
+  parseFilters(query.get('filters') ?? '');
+  return query;
 }
 
 /** The URL's filter fields (a search's or the live view's) as the query API takes them; throws on a mistyped data filter. */

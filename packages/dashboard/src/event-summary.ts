@@ -1,5 +1,5 @@
 import type { StoredEvent } from './api.js';
-import { navigationStep } from '../../../src/schemas/navigation-step.js';
+import { navigationStep, stepLabel } from '../../../src/schemas/navigation-step.js';
 
 const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value) ?? 'undefined');
 
@@ -29,8 +29,8 @@ export function eventSummary(event: StoredEvent): string {
 /** "step 1 → 2 · Provision Services"; a first navigation has no `from`: "arrived at step 0 · Connect Accounts". */
 function navigationSummary(d: Record<string, unknown>): string {
   const { step, stepName } = navigationStep(d);
-  const to = `${step ?? '?'}${stepName === null ? '' : ` · ${stepName}`}`;
-  return d.from === undefined || d.from === null ? `arrived at step ${to}` : `step ${show(d.from)} → ${to}`;
+  if (d.from === undefined || d.from === null) return `arrived at ${stepLabel(step, stepName) ?? 'step ?'}`;
+  return `step ${show(d.from)} → ${step ?? '?'}${stepName === null ? '' : ` · ${stepName}`}`;
 }
 
 /** Errors, and API calls that failed: what should catch the eye. */

@@ -22,3 +22,6 @@ export const ago = (iso: string, now = Date.now()) => `${duration(Math.max(0, (n
 export function studentLabel(row: { studentName: string | null; studentEmail: string | null; sessionToken: string }): string {
   return row.studentName ?? row.studentEmail ?? `anonymous · ${row.sessionToken.slice(0, 11)}…`;
 }
+
+/** What to tell the instructor of an error: its message. */
+export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -74,7 +74,7 @@ export function Overview({ onError }: { onError: (error: unknown) => void }) {
                 <td class={row.recentErrors > 0 ? 'errors' : ''} data-label={`Errors (${data.rules.errorWindowMinutes} min)`}>
                   {row.recentErrors}
                 </td>
-                <td class="latest-error error-text">{row.lastError === null ? null : `${row.lastError.errorType ?? 'error'}: ${row.lastError.errorMessage ?? ''}`}</td>
+                <td class="latest-error error-text" data-label={row.lastError === null ? undefined : "Latest error"}>{row.lastError === null ? null : `${row.lastError.errorType ?? 'error'}: ${row.lastError.errorMessage ?? ''}`}</td>
               </tr>
             ))}
           </tbody>

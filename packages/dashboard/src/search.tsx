@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { messageOf } from './format.js';
 import { getEvents, type StoredEvent } from './api.js';
-import { apiFilters, parseFilters } from './data-filters.js';
+import { apiFilters, formQuery } from './data-filters.js';
 import { EventList } from './event-list.js';
 import { DataFilterField, EventFilterFields } from './filter-fields.js';
 
@@ -50,24 +51,22 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
     try {
       load(null, search);
     } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
+      setProblem(messageOf(error));
     }
   }, [query.toString()]);
   const submit = (event: Event) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    const next = new URLSearchParams({ view: 'search' });
-    for (const [key, value] of form) if (typeof value === 'string' && value.trim() !== '') next.set(key, value.trim());
+    let next: URLSearchParams;
+    try {
+      next = formQuery(event.currentTarget as HTMLFormElement, 'search');
+    } catch (error) {
+      setProblem(messageOf(error));
+      return;
+    }
     // Times go into the URL as instants, so that a colleague elsewhere gets the same range.
     for (const key of ['since', 'until']) {
       const time = instant(next.get(key));
       if (time !== null) next.set(key, time.toISOString());
-    }
-    try {
-      parseFilters(next.get('filters') ?? '');
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
-      return;
     }
     setQuery(next);
   };

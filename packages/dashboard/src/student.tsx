@@ -6,7 +6,7 @@ import { Timeline } from './timeline.js';
 
 /** One session: its progression across steps, then every event, with copy and export. */
 export function Student({ sessionToken, onError }: { sessionToken: string; onError: (error: unknown) => void }) {
-  const { shown } = useSessionEvents(sessionToken, onError);
+  const shown = useSessionEvents(sessionToken, onError);
   const [copied, setCopied] = useState(false);
   useEffect(() => setCopied(false), [sessionToken]);
   if (shown === null) return <p class="muted">Loading {sessionToken}…</p>;

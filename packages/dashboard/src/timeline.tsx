@@ -5,7 +5,7 @@ import { duration, timeOfDay } from './format.js';
 import { TimeAxis } from './time-axis.js';
 import { TimelineLegend } from './timeline-legend.js';
 import { useWidth } from './use-width.js';
-import { navigationStep } from '../../../src/schemas/navigation-step.js';
+import { navigationStep, stepLabel } from '../../../src/schemas/navigation-step.js';
 
 // Drawn in px at the chart's real width (no viewBox to scale it), so that text stays 12 px on any screen.
 const HEIGHT = 104;
@@ -117,7 +117,7 @@ function stepBands(events: StoredEvent[], end: number): Band[] {
       start,
       end: bandEnd,
       label: stepName ?? `step ${step ?? '?'}`,
-      title: `step ${step ?? '?'}${stepName === null ? '' : ` · ${stepName}`}: ${duration((bandEnd - start) / 1000)}${back ? ' (went back)' : ''}`,
+      title: `${stepLabel(step, stepName) ?? 'step ?'}: ${duration((bandEnd - start) / 1000)}${back ? ' (went back)' : ''}`,
       back,
     };
   });

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { ChangeChannel } from '../types.js';
+import { InProcessChangeChannel } from '../in-process-change-channel.js';
+import type { ChangeChannel, ChangeTopic } from '../types.js';
 
-/** The NOTIFY channel; its payload is the announcing instance's id, nothing of the events. */
+/** The NOTIFY channel; its payload is the announcing instance's id and the topics, nothing of the rows. */
 const CHANNEL = 'session_log_events';
+const TOPICS: readonly ChangeTopic[] = ['events', 'alerts'];
 /** At most one NOTIFY per this many milliseconds from one instance: a burst is one word. */
 const ANNOUNCE_EVERY_MS = 10;
 const RECONNECT_MIN_MS = 250;
@@ -24,7 +26,10 @@ export interface PostgresChangeChannelOptions {
  */
 export class PostgresChangeChannel implements ChangeChannel {
   private readonly instance = randomUUID();
-  private readonly listeners = new Set<() => void>();
+  /** This instance's listeners, by topic. */
+  private readonly local = new InProcessChangeChannel();
+  /** Topics announced here since the last NOTIFY. */
+  private readonly unsent = new Set<ChangeTopic>();
   private client: pg.Client | null = null;
   private reconnectDelay = RECONNECT_MIN_MS;
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -37,21 +42,23 @@ export class PostgresChangeChannel implements ChangeChannel {
     private readonly options: PostgresChangeChannelOptions = {},
   ) {}
 
-  announce(): void {
-    this.wake();
+  announce(topic: ChangeTopic): void {
+    this.local.announce(topic);
+    this.unsent.add(topic);
     if (this.announceTimer !== null || this.closed) return;
     this.announceTimer = setTimeout(() => {
       this.announceTimer = null;
+      const payload = `${this.instance} ${[...this.unsent].join(' ')}`;
+      this.unsent.clear();
       // Lost word is made up for by the listeners' own polling; a failure here is not the writer's.
-      this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, this.instance]).catch((error: unknown) => this.options.onError?.(error as Error));
+      this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]).catch((error: unknown) => this.options.onError?.(error as Error));
     }, ANNOUNCE_EVERY_MS);
   }
 
-  listen(listener: () => void): () => void {
-    const entry = () => listener();
-    this.listeners.add(entry);
+  listen(topic: ChangeTopic, listener: () => void): () => void {
+    const stop = this.local.listen(topic, listener);
     if (this.client === null && this.reconnectTimer === null) this.connect();
-    return () => this.listeners.delete(entry);
+    return stop;
   }
 
   /** Stops listening and announcing. */
@@ -64,8 +71,8 @@ export class PostgresChangeChannel implements ChangeChannel {
     await client?.end().catch(() => undefined);
   }
 
-  private wake(): void {
-    for (const listener of this.listeners) listener();
+  private wakeAll(): void {
+    for (const topic of TOPICS) this.local.announce(topic);
   }
 
   private connect(): void {
@@ -78,7 +85,9 @@ export class PostgresChangeChannel implements ChangeChannel {
     });
     this.client = client;
     client.on('notification', (message) => {
-      if (message.payload !== this.instance) this.wake();
+      const [instance, ...topics] = (message.payload ?? '').split(' ');
+      if (instance === this.instance) return;
+      for (const topic of TOPICS) if (topics.includes(topic)) this.local.announce(topic);
     });
     const lost = (error?: Error) => {
       if (this.client !== client) return;
@@ -95,7 +104,7 @@ export class PostgresChangeChannel implements ChangeChannel {
       .then(() => {
         this.reconnectDelay = RECONNECT_MIN_MS;
         // Whatever was stored while nobody here listened is read now.
-        this.wake();
+        this.wakeAll();
       })
       .catch(lost);
   }
@@ -104,7 +113,7 @@ export class PostgresChangeChannel implements ChangeChannel {
     if (this.closed || this.reconnectTimer !== null) return;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
-      if (this.listeners.size > 0) this.connect();
+      this.connect();
     }, this.reconnectDelay);
     this.reconnectDelay = Math.min(this.reconnectDelay * 2, RECONNECT_MAX_MS);
   }

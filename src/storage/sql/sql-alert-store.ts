@@ -1,4 +1,4 @@
-import type { ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Alert, Delivery } from '../../alerts/alert-schemas.js';
 import type {
   AlertStore,
@@ -191,6 +191,17 @@ export class SqlAlertStore implements AlertStore {
         }))
         .where('delivery_id', '=', deliveryId)
         .execute();
+    });
+  }
+
+  nextDeliveryAt(): Promise<Date | null> {
+    return this.guard(async () => {
+      const row = await this.engine.db
+        .selectFrom('webhook_deliveries')
+        .select((eb) => eb.fn.min(sql`CASE WHEN claimed_until > next_attempt_at THEN claimed_until ELSE next_attempt_at END`).as('at'))
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      return row?.at == null ? null : new Date(this.engine.decodeTime(row.at));
     });
   }
 

@@ -5,9 +5,8 @@ import { openEventStream, type StreamRefused } from '../live/event-stream.js';
 import { ALERTS_STREAM, type Alert } from './alerts-api.js';
 
 export interface AlertListener {
+  /** Each new alert; after a reconnection, first those fired while the stream was down (the service resends them). */
   onAlert(alert: Alert): void;
-  /** The stream is up (again): alerts fired while it was down are not replayed, read them. */
-  onReady?(): void;
   onRefused?(error: StreamRefused | SignedOut): void;
 }
 
@@ -19,9 +18,8 @@ function listen(listener: AlertListener): () => void {
   listeners.add(listener);
   if (close === null) {
     const tracked = trackStream();
-    const stop = openEventStream(ALERTS_STREAM, new URLSearchParams(), { messageType: 'alert', resumable: false }, {
+    const stop = openEventStream(ALERTS_STREAM, new URLSearchParams(), { messageType: 'alert', resumable: true }, {
       onMessage: (alert) => listeners.forEach((l) => l.onAlert(alert as Alert)),
-      onReady: () => listeners.forEach((l) => l.onReady?.()),
       onState: (state) => tracked.set(state),
       onRefused: (error) => listeners.forEach((l) => l.onRefused?.(error)),
     });
@@ -46,7 +44,6 @@ export function useAlertFeed(listener: AlertListener): void {
     () =>
       listen({
         onAlert: (alert) => latest.current.onAlert(alert),
-        onReady: () => latest.current.onReady?.(),
         onRefused: (error) => latest.current.onRefused?.(error),
       }),
     [],

@@ -1,5 +1,6 @@
 import type { StoredEvent } from '../api.js';
 import { eventSummary } from '../event-summary.js';
+import { stepLabel } from '../../../../src/schemas/navigation-step.js';
 import { fullTime, timeOfDay } from '../format.js';
 import { AlertStudents } from './alert-students.js';
 import type { Alert } from './alerts-api.js';
@@ -14,7 +15,7 @@ export function AlertItem({ alert, acknowledge }: { alert: Alert; acknowledge: (
           {timeOfDay(alert.createdAt)}
         </time>
         <strong>{alert.ruleName}</strong>
-        {alert.step !== null && <span class="muted">step {alert.step}{alert.stepName === null ? '' : ` · ${alert.stepName}`}</span>}
+        {alert.step !== null && <span class="muted">{stepLabel(alert.step, alert.stepName)}</span>}
         {alert.acknowledgedAt === null ? (
           <button type="button" onClick={acknowledge}>
             Acknowledge

@@ -1,17 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useAlertFeed } from './alert-feed.js';
 import { AlertItem } from './alert-item.js';
-import { acknowledgeAlert, getAlerts, type Alert } from './alerts-api.js';
+import { acknowledgeAlert, ALERTS_SHOWN, getAlerts, type Alert } from './alerts-api.js';
 import { reportProblem } from './report-problem.js';
-
-const SHOWN = 50;
 
 /** The latest alerts, newest first and live; by default those nobody has acknowledged yet. */
 export function AlertList({ onError }: { onError: (error: unknown) => void }) {
   const [unacknowledgedOnly, setUnacknowledgedOnly] = useState(true);
   const [alerts, setAlerts] = useState<Alert[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const [reloads, setReloads] = useState(0);
   const fail = reportProblem(setProblem, onError);
   useEffect(() => {
     let current = true;
@@ -19,11 +16,9 @@ export function AlertList({ onError }: { onError: (error: unknown) => void }) {
     return () => {
       current = false;
     };
-  }, [unacknowledgedOnly, reloads]);
+  }, [unacknowledgedOnly]);
   useAlertFeed({
-    onAlert: (alert) => setAlerts((shown) => shown && [alert, ...shown.filter((a) => a.alertId !== alert.alertId)].slice(0, SHOWN)),
-    // Back after an outage: alerts fired meanwhile are read, not replayed.
-    onReady: () => setReloads((n) => n + 1),
+    onAlert: (alert) => setAlerts((shown) => shown && [alert, ...shown.filter((a) => a.alertId !== alert.alertId)].slice(0, ALERTS_SHOWN)),
   });
   const acknowledge = (alertId: number) =>
     acknowledgeAlert(alertId).then(

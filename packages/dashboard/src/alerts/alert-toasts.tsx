@@ -1,9 +1,9 @@
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { SignedOut } from '../api.js';
 import { Link } from '../navigation.js';
 import { useAlertFeed } from './alert-feed.js';
 import { AlertStudents } from './alert-students.js';
-import { getAlerts, type Alert } from './alerts-api.js';
+import type { Alert } from './alerts-api.js';
 
 /** Toasts in sight at once; the older ones wait in the Alerts view. */
 const MAX_TOASTS = 3;
@@ -12,10 +12,7 @@ const MAX_TOASTS = 3;
 export function AlertToasts({ onError }: { onError: (error: unknown) => void }) {
   // `more`: alerts pushed out of sight by newer ones.
   const [{ toasts, more }, setStack] = useState<{ toasts: Alert[]; more: number }>({ toasts: [], more: 0 });
-  // The newest alert this page knows of; null until the first answer.
-  const newest = useRef<number | null>(null);
   const push = (alert: Alert) => {
-    newest.current = Math.max(newest.current ?? 0, alert.alertId);
     setStack((stack) => {
       const next = [alert, ...stack.toasts.filter((a) => a.alertId !== alert.alertId)];
       return { toasts: next.slice(0, MAX_TOASTS), more: stack.more + Math.max(0, next.length - MAX_TOASTS) };
@@ -23,13 +20,6 @@ export function AlertToasts({ onError }: { onError: (error: unknown) => void }) 
   };
   useAlertFeed({
     onAlert: push,
-    // The stream does not replay what fired while it was down: those alerts are read, and shown too.
-    onReady: () =>
-      void getAlerts(true).then(({ alerts }) => {
-        const seen = newest.current;
-        newest.current = Math.max(seen ?? 0, ...alerts.map((a) => a.alertId));
-        if (seen !== null) alerts.filter((a) => a.alertId > seen).reverse().forEach(push);
-      }, () => undefined),
     // No alerts on this service (yet): nothing to say. Signed out: the page says so.
     onRefused: (error) => error instanceof SignedOut && onError(error),
   });

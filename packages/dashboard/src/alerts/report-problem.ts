@@ -1,4 +1,5 @@
 import { SignedOut } from '../api.js';
+import { messageOf } from '../format.js';
 
 /**
  * What to do with a failed request of a section that shows its own problems: signing
@@ -6,5 +7,5 @@ import { SignedOut } from '../api.js';
  * Example: `createRule(input).then(done, reportProblem(setProblem, onError))`
  */
 export function reportProblem(show: (message: string) => void, onError: (error: unknown) => void): (error: unknown) => void {
-  return (error) => (error instanceof SignedOut ? onError(error) : show(error instanceof Error ? error.message : String(error)));
+  return (error) => (error instanceof SignedOut ? onError(error) : show(messageOf(error)));
 }

@@ -14,6 +14,6 @@ export function ruleCondition(rule: AlertRule): string {
     case 'class_wide':
       return `${rule.minEvents ?? '?'} or more ${matching} from ${rule.minStudents ?? '?'} or more students within ${rule.windowMinutes ?? '?'} min`;
     case 'stuck':
-      return `a student ${(rule.statuses ?? ['stuck', 'asked_for_help']).map((s) => STATUS_WORDS[s] ?? s).join(' or ')}`;
+      return `a student ${(rule.statuses ?? []).map((s) => STATUS_WORDS[s] ?? s).join(' or ')}`;
   }
 }

@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
-import { parseFilters } from '../data-filters.js';
+import { messageOf } from '../format.js';
+import { apiFilters } from '../data-filters.js';
 import { EventTypeInput } from '../event-type-input.js';
+import { DataFilterField } from '../filter-fields.js';
 import { createRule, type AlertRule, type RuleInput } from './alerts-api.js';
 import { reportProblem } from './report-problem.js';
 
@@ -15,16 +17,12 @@ const KINDS: Array<{ kind: Kind; label: string }> = [
 
 /** The form's filter fields as the rule's filters, in query-string form: {"eventType":"error","data.statusCode":"gte:500"}. */
 function ruleFilters(form: FormData): Record<string, string | string[]> {
-  const filters: Record<string, string | string[]> = {};
-  const eventType = text(form, 'eventType');
-  if (eventType !== '') filters.eventType = eventType;
-  for (const [field, condition] of parseFilters(text(form, 'filters'))) {
-    const key = `data.${field}`;
-    const earlier = filters[key];
-    // The same field twice is a range (status=gte:400, status=lt:500): a list of conditions.
-    filters[key] = earlier === undefined ? condition : [earlier, condition].flat();
-  }
-  return filters;
+  const query = apiFilters(new URLSearchParams({ eventType: text(form, 'eventType'), filters: text(form, 'filters') }), ['eventType']);
+  // The same field twice is a range (status=gte:400, status=lt:500): a list of conditions.
+  return Object.fromEntries([...new Set(query.keys())].map((key) => {
+    const values = query.getAll(key);
+    return [key, values.length === 1 ? (values[0] ?? '') : values];
+  }));
 }
 
 const text = (form: FormData, name: string) => {
@@ -58,7 +56,7 @@ export function RuleForm({ onCreated, onError }: { onCreated: (rule: AlertRule, 
     try {
       input = ruleInput(new FormData(form), kind);
     } catch (error) {
-      return setProblem(error instanceof Error ? error.message : String(error));
+      return setProblem(messageOf(error));
     }
     setBusy(true);
     createRule(input)
@@ -101,10 +99,7 @@ export function RuleForm({ onCreated, onError }: { onCreated: (rule: AlertRule, 
         </label>
       )}
       {kind !== 'stuck' && (
-        <label class="wide">
-          <span>Event data filters, one per line (<code>statusCode=gte:500</code>, <code>errorType=twilio_function_deploy_failed</code>)</span>
-          <textarea name="filters" rows={2} />
-        </label>
+        <DataFilterField query={new URLSearchParams()} />
       )}
       {kind === 'class_wide' && (
         <>

@@ -27,7 +27,7 @@ export function trackStream(): { set(state: StreamState): void; remove(): void }
 }
 
 /** The page's connection: the worst state of its open streams, or null when none is open. */
-export function pageConnection(): StreamState | null {
+function pageConnection(): StreamState | null {
   const open = new Set(states.values());
   return WORST_FIRST.find((state) => open.has(state)) ?? null;
 }

@@ -1,4 +1,5 @@
-import { parseFilters } from '../data-filters.js';
+import { formQuery } from '../data-filters.js';
+import { messageOf } from '../format.js';
 import { DataFilterField, EventFilterFields } from '../filter-fields.js';
 
 /** The stream's filters, as the URL keeps them. */
@@ -8,14 +9,11 @@ export const LIVE_FIELDS = ['sessionToken', 'studentEmail', 'eventType'] as cons
 export function LiveFilterForm({ query, apply, onProblem }: { query: URLSearchParams; apply: (next: URLSearchParams) => void; onProblem: (message: string) => void }) {
   const submit = (event: Event) => {
     event.preventDefault();
-    const next = new URLSearchParams({ view: 'live' });
-    for (const [key, value] of new FormData(event.currentTarget as HTMLFormElement)) if (typeof value === 'string' && value.trim() !== '') next.set(key, value.trim());
     try {
-      parseFilters(next.get('filters') ?? '');
+      apply(formQuery(event.currentTarget as HTMLFormElement, 'live'));
     } catch (error) {
-      return onProblem(error instanceof Error ? error.message : String(error));
+      onProblem(messageOf(error));
     }
-    apply(next);
   };
   return (
     // Keyed by the query: after Back, the fields show the filters the URL holds.

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { messageOf } from '../format.js';
 import { apiFilters } from '../data-filters.js';
 import { EventList } from '../event-list.js';
 import { LIVE_FIELDS, LiveFilterForm } from './live-filter-form.js';
@@ -9,7 +10,7 @@ function streamFilters(query: URLSearchParams): { filters: string | null; proble
   try {
     return { filters: apiFilters(query, LIVE_FIELDS).toString(), problem: null };
   } catch (error) {
-    return { filters: null, problem: error instanceof Error ? error.message : String(error) };
+    return { filters: null, problem: messageOf(error) };
   }
 }
 

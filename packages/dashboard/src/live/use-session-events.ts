@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { StoredEvent } from '../api.js';
-import type { StreamState } from './event-stream.js';
 import { SessionFeed, type SessionEvents } from './session-feed.js';
 import { EVENTS, EVENTS_STREAM, useEventStream } from './use-event-stream.js';
 
@@ -8,7 +7,7 @@ import { EVENTS, EVENTS_STREAM, useEventStream } from './use-event-stream.js';
  * One session's events, live: the stream filtered by its token opens first, the history
  * is read once it is ready, and each new event joins them. Null until the history is in.
  */
-export function useSessionEvents(sessionToken: string, onError: (error: unknown) => void): { shown: SessionEvents | null; state: StreamState | null } {
+export function useSessionEvents(sessionToken: string, onError: (error: unknown) => void): SessionEvents | null {
   const [shown, setShown] = useState<SessionEvents | null>(null);
   const feed = useRef<SessionFeed | null>(null);
   useEffect(() => {
@@ -25,5 +24,5 @@ export function useSessionEvents(sessionToken: string, onError: (error: unknown)
     onMessage: (event) => feed.current?.add([event as StoredEvent]),
   });
   useEffect(() => feed.current?.setLive(state === 'live'), [state, sessionToken]);
-  return { shown, state };
+  return shown;
 }
