@@ -14,6 +14,8 @@ import { validatorCompiler } from './http/validator-compiler.js';
 import { GroupCommitter, groupCommitFor, type GroupCommitOptions } from './ingest/group-commit.js';
 import { DEFAULT_ALERT_OPTIONS, type AlertOptions } from './alerts/alert-options.js';
 import { alertRoutes } from './alerts/alert-routes.js';
+import { analyticsRoutes } from './analytics/analytics-routes.js';
+import { exportRoute } from './export/export-route.js';
 import { AlertSystem } from './alerts/alert-system.js';
 import { DEFAULT_WEBHOOK_OPTIONS, type WebhookOptions } from './alerts/webhook-worker.js';
 import { DEFAULT_FEED_OPTIONS, LiveFeed } from './live/live-feed.js';
@@ -119,6 +121,8 @@ export async function buildApp(options: AppOptions) {
   await app.register(fastifySSE, { heartbeatInterval: hub.options.heartbeatMs });
   await app.register(liveRoutes, { hub, requireInstructor: auth.require });
   await app.register(sessionsRoutes, { store: options.store, requireInstructor: auth.require, rules: statusRules });
+  await app.register(exportRoute, { store: options.store, requireInstructor: auth.require });
+  await app.register(analyticsRoutes, { store: options.store, requireInstructor: auth.require, rules: statusRules });
   await app.register(alertRoutes, {
     store: options.store.alerts,
     system: alerts,

@@ -24,6 +24,18 @@ const store: EventStore = {
     nextDeliveryAt: () => Promise.resolve(null),
   } as Partial<EventStore['alerts']> as EventStore['alerts'],
   readClassActivity: notMeasured,
+  readProblems: notMeasured,
+  readFunnel: notMeasured,
+  streamEvents: () => {
+    throw new Error('not part of this baseline');
+  },
+  erase: notMeasured,
+  pruneBatch: notMeasured,
+  countEventsBefore: notMeasured,
+  // Retention never gets its lease here: the baseline does no cleaning.
+  takeLease: () => Promise.resolve(false),
+  readCredentials: () => Promise.resolve(null),
+  writeCredentials: () => Promise.resolve(),
   startInstructorSession: notMeasured,
   isInstructorSession: notMeasured,
   endInstructorSession: notMeasured,

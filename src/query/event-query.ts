@@ -37,7 +37,7 @@ const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
  * 10.4379 keeps out an event of 10.437, and `until` 10.4379 keeps it in. Instants past
  * the years stored times span mean the same as those years' ends.
  */
-function instant(name: string, text: string | undefined): Date | undefined {
+export function instant(name: string, text: string | undefined): Date | undefined {
   if (text === undefined) return undefined;
   const time = new Date(text).getTime();
   // The schema's date-time format admits what Date cannot represent, such as a leap second.

@@ -41,8 +41,8 @@ const Cursor = Type.String({
   [ERROR_HINT]: 'is not a cursor this service returned',
 });
 
-/** A query's options: no other key, and `data.<field>` conditions. */
-const QUERY_OPTIONS = {
+/** A query's options: no other key, and `data.<field>` conditions (shared by every route that selects events). */
+export const QUERY_OPTIONS = {
   additionalProperties: false,
   maxProperties: 32,
   patternProperties: { [DATA_FILTER_KEY]: Type.Union([FilterValue, Type.Array(FilterValue, { minItems: 1, maxItems: 4, [ERROR_HINT]: 'takes at most 4 conditions' })]) },

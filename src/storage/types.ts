@@ -1,4 +1,6 @@
 import type { AlertStore } from '../alerts/alert-store.js';
+import type { Funnel, FunnelQuery, ProblemQuery, ProblemReport } from '../analytics/analytics-types.js';
+import type { ErasureAudit, ErasureCounts, ErasureSubject } from '../erasure/erasure-types.js';
 
 /** An event as accepted by the ingest API, ready to be stored. */
 export interface NewEvent {
@@ -55,6 +57,9 @@ export interface EventQuery {
   afterEventId?: number | undefined;
   limit: number;
 }
+
+/** A read of every matching event (an export): no page, unless a limit is given. */
+export type ExportQuery = Omit<EventQuery, 'limit' | 'afterEventId'> & { limit?: number | undefined; afterEventId?: undefined };
 
 /** The sessions active since a time, for the class overview. */
 export interface ClassActivityQuery {
@@ -121,6 +126,12 @@ export interface ClassActivity {
   stays: StepStay[];
 }
 
+/** The instructor token in force and the configured one it came from, as SHA-256 digests (hex). */
+export interface StoredCredentials {
+  tokenDigest: string;
+  configuredDigest: string;
+}
+
 /** What a ChangeChannel announces: new events, or new alerts. */
 export type ChangeTopic = 'events' | 'alerts';
 
@@ -162,6 +173,11 @@ export interface EventStore {
   readonly writeConcurrency: number;
   queryEvents(query: EventQuery): Promise<StoredEvent[]>;
   /**
+   * Every event of the query, from a database cursor, in constant memory. Ending the
+   * iteration early (break, return()) stops the database's read.
+   */
+  streamEvents(query: ExportQuery): AsyncGenerator<StoredEvent>;
+  /**
    * The highest event id at or below which every event is final (0 for none): an `asc`
    * cursor from which a follower misses nothing committed later.
    */
@@ -172,6 +188,25 @@ export interface EventStore {
   readonly alerts: AlertStore;
   /** The class overview's reads: each one an indexed lookup, however many events are stored. */
   readClassActivity(query: ClassActivityQuery): Promise<ClassActivity>;
+  /** A window's errors or failed API calls grouped into bugs, by the database. */
+  readProblems(query: ProblemQuery): Promise<ProblemReport>;
+  /** A window's step funnel, by the database. */
+  readFunnel(query: FunnelQuery): Promise<Funnel>;
+  /**
+   * Deletes everything of a student or a session in one transaction and records the
+   * erasure (without whose it was). Null when nothing of the subject is stored.
+   */
+  erase(subject: ErasureSubject, audit: ErasureAudit): Promise<ErasureCounts | null>;
+  /** One short transaction of retention: up to `batch` rows of each kind older than `cutoff`. */
+  pruneBatch(cutoff: Date, batch: number): Promise<{ events: number; done: boolean }>;
+  /** How many events are older than `cutoff`. */
+  countEventsBefore(cutoff: Date): Promise<number>;
+  /** Takes or renews the lease on a periodic job until `until`, unless another holder's runs. */
+  takeLease(name: string, holder: string, until: Date): Promise<boolean>;
+  /** The instructor token in force, as digests (null before the first start records it). */
+  readCredentials(): Promise<StoredCredentials | null>;
+  /** Records the token in force; `rotated`: by a rotation (which also ends every dashboard session). */
+  writeCredentials(credentials: StoredCredentials, rotated: boolean): Promise<void>;
   /**
    * The dashboard's sign-ins, by a digest of their cookie's id: kept in the database so
    * that a sign-out on one instance ends the session on all of them.

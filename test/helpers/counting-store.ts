@@ -48,7 +48,16 @@ export class CountingStore implements EventStore {
   migrate = () => this.inner.migrate();
   queryEvents: EventStore['queryEvents'] = (query) => this.inner.queryEvents(query);
   latestSettledEventId = () => this.inner.latestSettledEventId();
+  streamEvents: EventStore['streamEvents'] = (query) => this.inner.streamEvents(query);
   readClassActivity: EventStore['readClassActivity'] = (query) => this.inner.readClassActivity(query);
+  readProblems: EventStore['readProblems'] = (query) => this.inner.readProblems(query);
+  readFunnel: EventStore['readFunnel'] = (query) => this.inner.readFunnel(query);
+  erase: EventStore['erase'] = (subject, audit) => this.inner.erase(subject, audit);
+  pruneBatch: EventStore['pruneBatch'] = (cutoff, batch) => this.inner.pruneBatch(cutoff, batch);
+  countEventsBefore: EventStore['countEventsBefore'] = (cutoff) => this.inner.countEventsBefore(cutoff);
+  takeLease: EventStore['takeLease'] = (name, holder, until) => this.inner.takeLease(name, holder, until);
+  readCredentials: EventStore['readCredentials'] = () => this.inner.readCredentials();
+  writeCredentials: EventStore['writeCredentials'] = (credentials, rotated) => this.inner.writeCredentials(credentials, rotated);
   startInstructorSession: EventStore['startInstructorSession'] = (digest, expiresAt) => this.inner.startInstructorSession(digest, expiresAt);
   isInstructorSession: EventStore['isInstructorSession'] = (digest, now) => this.inner.isInstructorSession(digest, now);
   endInstructorSession: EventStore['endInstructorSession'] = (digest) => this.inner.endInstructorSession(digest);

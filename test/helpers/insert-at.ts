@@ -1,5 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { problemFact } from '../../src/analytics/problem-facts.js';
 import { SqliteEventWriter } from '../../src/storage/sqlite/sqlite-event-writer.js';
 
 /** Rows per INSERT on PostgreSQL. */
@@ -16,7 +17,7 @@ export interface PastEvent {
 /**
  * Writes events straight into the database with their own `created_at`, in time order
  * (so that ids follow times, as when the service stores them): to test what reads make
- * of a class's history, with session_activity kept as the service keeps it.
+ * of a class's history, with session_activity and event_problems kept as the service keeps them.
  */
 export async function insertAt(databaseUrl: string, events: readonly PastEvent[]): Promise<void> {
   const inOrder = [...events].sort((a, b) => a.at.getTime() - b.at.getTime());
@@ -34,11 +35,32 @@ export async function insertAt(databaseUrl: string, events: readonly PastEvent[]
   try {
     for (let start = 0; start < rows.length; start += CHUNK) {
       const chunk = rows.slice(start, start + CHUNK);
-      await client.query(
+      const { rows: stored } = await client.query<{ event_id: string; session_token: string; event_type: string; event_data: Record<string, unknown>; created_at: Date }>(
         `INSERT INTO events (session_token, event_type, event_data, created_at)
          SELECT t, y, d, c FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[]) WITH ORDINALITY AS r(t, y, d, c, n)
-         ORDER BY n`,
+         ORDER BY n
+         RETURNING event_id, session_token, event_type, event_data, created_at`,
         [0, 1, 2, 3].map((column) => chunk.map((row) => row[column])),
+      );
+      // The service's writer stores these with the events (insert-events-function.ts).
+      const problems = stored.flatMap((row) => {
+        const fact = problemFact(row.event_type, row.event_data);
+        return fact === null ? [] : [{ ...fact, eventId: row.event_id, sessionToken: row.session_token, at: row.created_at }];
+      });
+      await client.query(
+        `INSERT INTO event_problems (event_id, session_token, created_at, kind, label, pattern, status, step, step_name)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::integer[], $8::text[], $9::text[])`,
+        [
+          problems.map((p) => p.eventId),
+          problems.map((p) => p.sessionToken),
+          problems.map((p) => p.at),
+          problems.map((p) => p.kind),
+          problems.map((p) => p.label),
+          problems.map((p) => p.pattern),
+          problems.map((p) => p.status),
+          problems.map((p) => p.step),
+          problems.map((p) => p.stepName),
+        ],
       );
     }
   } finally {

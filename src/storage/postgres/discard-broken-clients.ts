@@ -24,8 +24,11 @@ export function discardBrokenClients(pool: pg.Pool): PostgresPool {
           throw error;
         }
       };
+      // A cursor (Kysely's stream) is submitted as is: pg returns it for its reader to pull.
+      const submit = (queryOrText: unknown, values?: readonly unknown[]) =>
+        typeof queryOrText === 'string' ? query(queryOrText, values ?? []) : client.query(queryOrText as pg.Submittable);
       return {
-        query: query as unknown as PostgresPoolClient['query'],
+        query: submit as unknown as PostgresPoolClient['query'],
         release: (destroy?: boolean) => {
           client.off('error', markBroken);
           client.release(destroy === true || broken);

@@ -52,10 +52,40 @@ export async function createInsertEventsFunction(db: Kysely<unknown>, { withSeq 
  * the link another instance's group is committing for its session.
  */
 export async function replaceInsertEventsFunction(db: Kysely<unknown>): Promise<void> {
+  await createConcurrentInsertFunction(db, { withProblems: false });
+  await sql`CREATE FUNCTION session_log_settled_xid() RETURNS xid8 LANGUAGE plpgsql VOLATILE AS $fn$
+  DECLARE
+    v_snapshot pg_snapshot := pg_current_snapshot();
+    v_oldest xid8;
+  BEGIN
+    -- Transactions in progress at the snapshot that still hold a transaction id in this
+    -- database now (others have finished, or write elsewhere: another database's long
+    -- transaction must not hold our readers back). Compared on the low 32 bits, which
+    -- pg_stat_activity shows: transactions in progress together are never 2^32 apart.
+    SELECT min(x) INTO v_oldest FROM pg_snapshot_xip(v_snapshot) AS x
+    WHERE (x::text::bigint % 4294967296) IN (
+      SELECT backend_xid::text::bigint FROM pg_stat_activity
+      WHERE datname = current_database() AND backend_xid IS NOT NULL
+    );
+    RETURN least(v_oldest, pg_snapshot_xmax(v_snapshot));
+  END
+  $fn$`.execute(db);
+}
+
+/**
+ * Migration 009: 007's function with one more argument, each event's problem (an error's
+ * or a failed call's ProblemFact as JSON, else null), stored in event_problems with the
+ * event. An overload: instances still running 007's code keep calling theirs meanwhile.
+ */
+export async function createProblemsInsertFunction(db: Kysely<unknown>): Promise<void> {
+  await createConcurrentInsertFunction(db, { withProblems: true });
+}
+
+async function createConcurrentInsertFunction(db: Kysely<unknown>, { withProblems }: { withProblems: boolean }): Promise<void> {
   const sequence = sql.lit(`${await identitySequence(db)}`);
   await sql`CREATE OR REPLACE FUNCTION session_log_insert_events(
     p_tokens text[], p_types text[], p_data jsonb[], p_emails text[], p_event_ids uuid[], p_seqs integer[],
-    p_new_emails text[], p_new_names text[], p_known_ids bigint[], p_known_emails text[]
+    p_new_emails text[], p_new_names text[], p_known_ids bigint[], p_known_emails text[]${withProblems ? sql`, p_problems jsonb[]` : sql``}
   ) RETURNS TABLE (student_id bigint, email text, name text)
   LANGUAGE plpgsql VOLATILE AS $fn$
   #variable_conflict use_column
@@ -78,24 +108,7 @@ export async function replaceInsertEventsFunction(db: Kysely<unknown>): Promise<
     END;
     PERFORM pg_advisory_xact_lock(${sql.lit(SESSION_LOCK_CLASS)}, h)
       FROM (SELECT DISTINCT hashtext(t) AS h FROM unnest(p_tokens) AS t ORDER BY 1) AS sessions;
-    RETURN QUERY ${groupInsert({ withSeq: true, reservedIds: true })};
-  END
-  $fn$`.execute(db);
-  await sql`CREATE FUNCTION session_log_settled_xid() RETURNS xid8 LANGUAGE plpgsql VOLATILE AS $fn$
-  DECLARE
-    v_snapshot pg_snapshot := pg_current_snapshot();
-    v_oldest xid8;
-  BEGIN
-    -- Transactions in progress at the snapshot that still hold a transaction id in this
-    -- database now (others have finished, or write elsewhere: another database's long
-    -- transaction must not hold our readers back). Compared on the low 32 bits, which
-    -- pg_stat_activity shows: transactions in progress together are never 2^32 apart.
-    SELECT min(x) INTO v_oldest FROM pg_snapshot_xip(v_snapshot) AS x
-    WHERE (x::text::bigint % 4294967296) IN (
-      SELECT backend_xid::text::bigint FROM pg_stat_activity
-      WHERE datname = current_database() AND backend_xid IS NOT NULL
-    );
-    RETURN least(v_oldest, pg_snapshot_xmax(v_snapshot));
+    RETURN QUERY ${groupInsert({ withSeq: true, reservedIds: true, withProblems })};
   END
   $fn$`.execute(db);
 }
@@ -119,6 +132,17 @@ const laterAnonymousEvents = sql`
       WHERE e.session_token = l.session_token AND e.student_id IS NULL AND e.event_id >= v_first + cardinality(p_tokens)
     ),`;
 
+/** 009: each stored event's problem (the events skipped as already stored have none). */
+const problemsInsert = sql`,
+    problems AS (
+      INSERT INTO event_problems (event_id, session_token, created_at, kind, label, pattern, status, step, step_name)
+      SELECT i.event_id, i.session_token, i.created_at, p.problem->>'kind', p.problem->>'label', p.problem->>'pattern',
+             (p.problem->>'status')::integer, p.problem->>'step', p.problem->>'stepName'
+      FROM inserted i
+      JOIN unnest(p_problems) WITH ORDINALITY AS p(problem, idx) ON i.event_id = v_first + p.idx - 1
+      WHERE p.problem IS NOT NULL
+    )`;
+
 /**
  * `WITH … SELECT`: one statement that stores a group and returns the students it upserted.
  *
@@ -129,7 +153,7 @@ const laterAnonymousEvents = sql`
  * 3. Record each session's newest link; insert the events, skipping known client ids.
  *    With reserved ids, the i-th event takes v_first + i - 1 and records v_xid.
  */
-function groupInsert({ withSeq, reservedIds }: { withSeq: boolean; reservedIds: boolean }): RawBuilder<unknown> {
+function groupInsert({ withSeq, reservedIds, withProblems = false }: { withSeq: boolean; reservedIds: boolean; withProblems?: boolean }): RawBuilder<unknown> {
   const seqInput = withSeq ? sql`, p_seqs` : sql``;
   const seqColumn = withSeq ? sql`, seq` : sql``;
   const seqValue = withSeq ? sql`, r.seq` : sql``;
@@ -185,6 +209,7 @@ function groupInsert({ withSeq, reservedIds }: { withSeq: boolean; reservedIds: 
       FROM resolved r
       ORDER BY r.idx
       ON CONFLICT (client_event_id) DO NOTHING
-    )
+      ${withProblems ? sql`RETURNING event_id, session_token, created_at` : sql``}
+    )${withProblems ? problemsInsert : sql``}
     SELECT u.student_id, u.email, u.name FROM upserted u`;
 }

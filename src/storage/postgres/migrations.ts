@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
-import { createInsertEventsFunction, holdWriters, replaceInsertEventsFunction } from './insert-events-function.js';
+import { backfillProblems } from '../sql/backfill-problems.js';
+import { createInsertEventsFunction, createProblemsInsertFunction, holdWriters, replaceInsertEventsFunction } from './insert-events-function.js';
 
 /** PostgreSQL schema history. Same numbers as SQLite's; never edit a released entry. */
 export const postgresMigrations: Record<string, Migration> = {
@@ -111,31 +112,7 @@ export const postgresMigrations: Record<string, Migration> = {
           FROM events WHERE event_type IN ('error', 'help_request') GROUP BY session_token
         ) AS latest
         WHERE latest.session_token = sa.session_token`.execute(db);
-      await sql`CREATE OR REPLACE FUNCTION session_log_track_activity() RETURNS trigger LANGUAGE plpgsql AS $fn$
-      BEGIN
-        INSERT INTO session_activity AS sa (session_token, first_seen, last_seen, event_count, last_error_id, last_help_id)
-        SELECT session_token, min(created_at), max(created_at), count(*),
-          max(event_id) FILTER (WHERE event_type = 'error'), max(event_id) FILTER (WHERE event_type = 'help_request')
-        FROM inserted GROUP BY session_token ORDER BY session_token
-        ON CONFLICT (session_token) DO UPDATE
-        SET last_seen = greatest(sa.last_seen, EXCLUDED.last_seen), event_count = sa.event_count + EXCLUDED.event_count,
-          last_error_id = greatest(sa.last_error_id, EXCLUDED.last_error_id), last_help_id = greatest(sa.last_help_id, EXCLUDED.last_help_id);
-        IF EXISTS (SELECT FROM inserted WHERE event_type = 'navigation') THEN
-          ${stays(
-            sql`SELECT session_token, event_id, created_at, event_data FROM inserted WHERE event_type = 'navigation'`,
-            sql`SELECT session_token, step_event_id, on_step_since, step, step_name FROM session_activity
-              WHERE step_event_id IS NOT NULL AND session_token IN (SELECT session_token FROM inserted WHERE event_type = 'navigation')`,
-          )},
-          closed AS (
-            INSERT INTO step_stays (session_token, step, step_name, arrived_at, seconds)
-            SELECT session_token, step, step_name, created_at, extract(epoch FROM left_at - created_at) FROM stays WHERE left_at IS NOT NULL
-          )
-          UPDATE session_activity sa SET step = s.step, step_name = s.step_name, on_step_since = s.created_at, step_event_id = s.event_id
-          FROM stays s WHERE s.left_at IS NULL AND sa.session_token = s.session_token AND sa.step_event_id IS DISTINCT FROM s.event_id;
-        END IF;
-        RETURN NULL;
-      END
-      $fn$`.execute(db);
+      await replaceTrackActivityFunction(db, { withNextStep: false });
     },
   },
   '005_instructor_sessions': {
@@ -225,6 +202,55 @@ export const postgresMigrations: Record<string, Migration> = {
       await sql`INSERT INTO alert_progress SELECT 1, coalesce(max(event_id), 0) FROM events`.execute(db);
     },
   },
+  '009_class_analytics_and_erasure': {
+    async up(db: Kysely<unknown>) {
+      await holdWriters(db);
+      await sql`CREATE TABLE event_problems (
+        event_id BIGINT PRIMARY KEY REFERENCES events (event_id) ON DELETE CASCADE,
+        session_token TEXT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        kind TEXT NOT NULL,
+        label TEXT,
+        pattern TEXT NOT NULL,
+        status INTEGER,
+        step TEXT,
+        step_name TEXT
+      )`.execute(db);
+      // The class-wide views read a window of one kind, grouped: from the index alone.
+      await sql`CREATE INDEX event_problems_window_idx ON event_problems (kind, created_at)
+        INCLUDE (label, pattern, status, session_token, step, step_name, event_id)`.execute(db);
+      await backfillProblems(db, (raw) => raw as Record<string, unknown>);
+      await createProblemsInsertFunction(db);
+      await sql`ALTER TABLE step_stays ADD COLUMN next_step TEXT`.execute(db);
+      await sql`WITH ordered AS (
+          SELECT ctid AS id, session_token, lead(step) OVER w AS next_step, lead(ctid) OVER w AS next_id
+          FROM step_stays WINDOW w AS (PARTITION BY session_token ORDER BY arrived_at)
+        )
+        UPDATE step_stays s SET next_step = CASE WHEN o.next_id IS NOT NULL THEN o.next_step ELSE sa.step END
+        FROM ordered o LEFT JOIN session_activity sa ON sa.session_token = o.session_token
+        WHERE s.ctid = o.id`.execute(db);
+      await replaceTrackActivityFunction(db, { withNextStep: true });
+      await sql`CREATE INDEX sessions_student_idx ON sessions (student_id)`.execute(db);
+      await sql`CREATE TABLE erasures (
+        erasure_id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        subject_kind TEXT NOT NULL,
+        subject_digest TEXT NOT NULL,
+        salt TEXT NOT NULL,
+        counts JSONB NOT NULL,
+        credential TEXT NOT NULL,
+        erased_at TIMESTAMPTZ NOT NULL
+      )`.execute(db);
+      await sql`CREATE TABLE maintenance_leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at TIMESTAMPTZ NOT NULL)`.execute(db);
+      await sql`CREATE TABLE store_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), epoch BIGINT NOT NULL)`.execute(db);
+      await sql`INSERT INTO store_epoch VALUES (1, 0)`.execute(db);
+      await sql`CREATE TABLE instructor_credentials (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        token_digest TEXT NOT NULL,
+        configured_digest TEXT NOT NULL,
+        rotated_at TIMESTAMPTZ
+      )`.execute(db);
+    },
+  },
 };
 
 /**
@@ -232,7 +258,7 @@ export const postgresMigrations: Record<string, Migration> = {
  * created_at, event_data) begin, after each session's `current` stay if given (session_token,
  * event_id, created_at, step, step_name); `left_at` is null for a session's last one.
  */
-function stays(navigations: RawBuilder<unknown>, current?: RawBuilder<unknown>) {
+function stays(navigations: RawBuilder<unknown>, current?: RawBuilder<unknown>, withNextStep = false) {
   return sql`WITH arrivals AS (
       ${current === undefined ? sql`` : sql`${current} UNION ALL`}
       SELECT session_token, event_id, created_at,
@@ -243,7 +269,43 @@ function stays(navigations: RawBuilder<unknown>, current?: RawBuilder<unknown>) 
       FROM arrivals AS a(session_token, event_id, created_at, step, step_name)
       WINDOW w AS (PARTITION BY session_token ORDER BY event_id)
     ), stays AS (
-      SELECT *, lead(created_at) OVER (PARTITION BY session_token ORDER BY event_id) AS left_at
+      SELECT *, lead(created_at) OVER (PARTITION BY session_token ORDER BY event_id) AS left_at${
+        withNextStep ? sql`, lead(step) OVER (PARTITION BY session_token ORDER BY event_id) AS next_step` : sql``
+      }
       FROM marked WHERE n = 1 OR step IS DISTINCT FROM previous_step
     )`;
+}
+
+/**
+ * The trigger that keeps session_activity and step_stays (migration 004); 009 also
+ * records where each stay was left for (next_step). The text each migration ran stays
+ * what it was, hence the switch rather than an edited copy.
+ */
+async function replaceTrackActivityFunction(db: Kysely<unknown>, { withNextStep }: { withNextStep: boolean }) {
+  await sql`CREATE OR REPLACE FUNCTION session_log_track_activity() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        INSERT INTO session_activity AS sa (session_token, first_seen, last_seen, event_count, last_error_id, last_help_id)
+        SELECT session_token, min(created_at), max(created_at), count(*),
+          max(event_id) FILTER (WHERE event_type = 'error'), max(event_id) FILTER (WHERE event_type = 'help_request')
+        FROM inserted GROUP BY session_token ORDER BY session_token
+        ON CONFLICT (session_token) DO UPDATE
+        SET last_seen = greatest(sa.last_seen, EXCLUDED.last_seen), event_count = sa.event_count + EXCLUDED.event_count,
+          last_error_id = greatest(sa.last_error_id, EXCLUDED.last_error_id), last_help_id = greatest(sa.last_help_id, EXCLUDED.last_help_id);
+        IF EXISTS (SELECT FROM inserted WHERE event_type = 'navigation') THEN
+          ${stays(
+            sql`SELECT session_token, event_id, created_at, event_data FROM inserted WHERE event_type = 'navigation'`,
+            sql`SELECT session_token, step_event_id, on_step_since, step, step_name FROM session_activity
+              WHERE step_event_id IS NOT NULL AND session_token IN (SELECT session_token FROM inserted WHERE event_type = 'navigation')`,
+            withNextStep,
+          )},
+          closed AS (
+            INSERT INTO step_stays (session_token, step, step_name, arrived_at, seconds${withNextStep ? sql`, next_step` : sql``})
+            SELECT session_token, step, step_name, created_at, extract(epoch FROM left_at - created_at)${withNextStep ? sql`, next_step` : sql``} FROM stays WHERE left_at IS NOT NULL
+          )
+          UPDATE session_activity sa SET step = s.step, step_name = s.step_name, on_step_since = s.created_at, step_event_id = s.event_id
+          FROM stays s WHERE s.left_at IS NULL AND sa.session_token = s.session_token AND sa.step_event_id IS DISTINCT FROM s.event_id;
+        END IF;
+        RETURN NULL;
+      END
+      $fn$`.execute(db);
 }

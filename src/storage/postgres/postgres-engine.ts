@@ -1,4 +1,5 @@
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import { Kysely, PostgresDialect, sql, type SqlBool } from 'kysely';
 import type { Database } from '../sql/database.js';
 import type { SqlEngine } from '../sql/sql-engine.js';
@@ -45,7 +46,7 @@ export function openPostgresEngine(connectionString: string, options: PostgresOp
     options: '-c synchronous_commit=on',
   });
   pool.on('error', (error) => options.onIdleClientError?.(error));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardBrokenClients(pool) }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardBrokenClients(pool), cursor: Cursor }) });
   const writer = new PostgresEventWriter(pool, options.studentMemoryMs);
   const changes = new PostgresChangeChannel(pool, connectionString, {
     onError: options.onListenerError,
@@ -69,6 +70,14 @@ export function openPostgresEngine(connectionString: string, options: PostgresOp
       return sql<SqlBool>`(e.write_xid IS NULL OR e.write_xid < ${rows[0]?.xid}::xid8)`;
     },
     changes,
+    writeTransaction: (work) => db.transaction().execute(work),
+    rowId: 'ctid',
+    // A cursor (pg-cursor, through Kysely's stream) holds one pooled connection while it reads.
+    locksRows: true,
+    openReader: () => ({ db, release: () => Promise.resolve() }),
+    bucketOf: (column, origin, bucketSeconds) =>
+      sql<number>`floor(extract(epoch FROM (${column} - ${origin}::timestamptz)) / ${bucketSeconds})::integer`,
+    stepNumber: (text) => sql<number | null>`CASE WHEN ${text} ~ '^-?(0|[1-9][0-9]*)([.][0-9]*[1-9])?$' THEN ${text}::double precision END`,
     jsonField: postgresJsonField,
     isTransient,
     isMissingReference: (error) => error instanceof pg.DatabaseError && error.code === FOREIGN_KEY_VIOLATION,

@@ -38,6 +38,54 @@ export interface Database {
     step_name: string | null;
     arrived_at: unknown;
     seconds: number;
+    /** Where the session went from here (migration 009; null for stays left before it). */
+    next_step: string | null;
+  };
+  /**
+   * Each error and failed API call, as the class-wide views group them (migration 009):
+   * written with its event, deleted with it (ON DELETE CASCADE).
+   */
+  event_problems: {
+    event_id: number;
+    session_token: string;
+    created_at: unknown;
+    kind: string;
+    label: string | null;
+    pattern: string;
+    status: number | null;
+    step: string | null;
+    step_name: string | null;
+  };
+  /** One row per erasure: what was deleted, never whose (a salted digest of the email or token). */
+  erasures: {
+    erasure_id: Generated<number>;
+    subject_kind: string;
+    subject_digest: string;
+    salt: string;
+    counts: unknown;
+    credential: string;
+    erased_at: unknown;
+  };
+  /** Who runs a periodic job (retention) now: one instance at a time, until its lease expires. */
+  maintenance_leases: {
+    name: string;
+    holder: string;
+    expires_at: unknown;
+  };
+  /**
+   * Bumped by every deletion outside the writers (erasure, retention): a writer that keeps
+   * students, links or stays in memory forgets them when it sees a new value.
+   */
+  store_epoch: {
+    id: number;
+    epoch: number | string;
+  };
+  /** The instructor token in force (a digest), and the digest of the configured one it came from. */
+  instructor_credentials: {
+    id: number;
+    token_digest: string;
+    configured_digest: string;
+    rotated_at: unknown;
   };
   /** Signed-in dashboards: a digest of each session cookie's id, and when it expires. */
   instructor_sessions: {

@@ -1,4 +1,4 @@
-import type { Expression, Kysely, Migration, SqlBool } from 'kysely';
+import type { Expression, Kysely, Migration, RawBuilder, SqlBool, Transaction } from 'kysely';
 import type { ChangeChannel, JsonScalar, NewEvent } from '../types.js';
 import type { Database } from './database.js';
 
@@ -34,6 +34,25 @@ export interface SqlEngine {
    */
   followHorizon(): Promise<Expression<SqlBool> | undefined>;
   readonly changes: ChangeChannel;
+  /**
+   * Runs `work` in a transaction that writes beside the event writers (erasure, retention):
+   * SQLite takes the write lock at its start (BEGIN IMMEDIATE), so that it waits its turn
+   * instead of failing half-way.
+   */
+  writeTransaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /** The column that names a row in tables without a key (step_stays): rowid, ctid. */
+  readonly rowId: string;
+  /** PostgreSQL locks rows (SELECT … FOR UPDATE); SQLite's write transactions lock the whole file. */
+  readonly locksRows: boolean;
+  /**
+   * A connection for one long read (an export's cursor) that holds up no other query;
+   * `release` when done. SQLite: a read-only connection of its own; PostgreSQL: the pool.
+   */
+  openReader(): { db: Kysely<Database>; release: () => Promise<void> };
+  /** Which of the `bucketSeconds`-long buckets from `origin` the time in `column` falls in (0 for the first). */
+  bucketOf(column: RawBuilder<unknown>, origin: Date, bucketSeconds: number): RawBuilder<number>;
+  /** A step's text as a number where it is a plain decimal one ("3", "2.5"), else null: steps compare by it. */
+  stepNumber(text: RawBuilder<unknown>): RawBuilder<number | null>;
   /** Predicates on the field at `path` of `e.event_data`, combined by dataFilter(). */
   jsonField(path: readonly string[]): JsonFieldPredicates;
   /** True for errors that pass: connection lost, timeout, database busy. */

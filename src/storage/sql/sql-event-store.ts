@@ -6,10 +6,20 @@ import {
   type ClassActivityQuery,
   type EventQuery,
   type EventStore,
+  type ExportQuery,
   type NewEvent,
+  type StoredCredentials,
   type StoredEvent,
 } from '../types.js';
 import type { AlertStore } from '../../alerts/alert-store.js';
+import type { Funnel, FunnelQuery, ProblemQuery, ProblemReport } from '../../analytics/analytics-types.js';
+import type { ErasureAudit, ErasureCounts, ErasureSubject } from '../../erasure/erasure-types.js';
+import { eraseSubject } from './erase-subject.js';
+import { takeLease } from './maintenance-lease.js';
+import { countOlder, pruneBatch, type PruneBatch } from './prune-old.js';
+import { readFunnel } from './select-funnel.js';
+import { streamEvents } from './stream-events.js';
+import { readProblems } from './select-problems.js';
 import { readClassActivity } from './select-class-activity.js';
 import { SqlAlertStore } from './sql-alert-store.js';
 import { selectEvents, toStoredEvent } from './select-events.js';
@@ -58,6 +68,14 @@ export class SqlEventStore implements EventStore {
     return rows.map((row) => toStoredEvent(this.engine, row));
   }
 
+  async *streamEvents(query: ExportQuery): AsyncGenerator<StoredEvent> {
+    try {
+      yield* streamEvents(this.engine, query);
+    } catch (error) {
+      throw this.classify(error);
+    }
+  }
+
   async latestSettledEventId(): Promise<number> {
     const row = await this.guard(async () => {
       const horizon = await this.engine.followHorizon();
@@ -69,6 +87,55 @@ export class SqlEventStore implements EventStore {
 
   readClassActivity(query: ClassActivityQuery): Promise<ClassActivity> {
     return this.guard(() => readClassActivity(this.engine, query));
+  }
+
+  readProblems(query: ProblemQuery): Promise<ProblemReport> {
+    return this.guard(() => readProblems(this.engine, query));
+  }
+
+  readFunnel(query: FunnelQuery): Promise<Funnel> {
+    return this.guard(() => readFunnel(this.engine, query));
+  }
+
+  erase(subject: ErasureSubject, audit: ErasureAudit): Promise<ErasureCounts | null> {
+    return this.guard(() => eraseSubject(this.engine, subject, audit));
+  }
+
+  pruneBatch(cutoff: Date, batch: number): Promise<PruneBatch> {
+    return this.guard(() => pruneBatch(this.engine, cutoff, batch));
+  }
+
+  countEventsBefore(cutoff: Date): Promise<number> {
+    return this.guard(() => countOlder(this.engine, cutoff));
+  }
+
+  takeLease(name: string, holder: string, until: Date): Promise<boolean> {
+    return this.guard(() => takeLease(this.engine, name, holder, until));
+  }
+
+  async readCredentials(): Promise<StoredCredentials | null> {
+    const row = await this.guard(() => this.engine.db.selectFrom('instructor_credentials').select(['token_digest', 'configured_digest']).executeTakeFirst());
+    return row === undefined ? null : { tokenDigest: row.token_digest, configuredDigest: row.configured_digest };
+  }
+
+  writeCredentials(credentials: StoredCredentials, rotated: boolean): Promise<void> {
+    const row = {
+      id: 1,
+      token_digest: credentials.tokenDigest,
+      configured_digest: credentials.configuredDigest,
+      rotated_at: rotated ? this.engine.encodeTime(new Date()) : null,
+    };
+    return this.guard(() =>
+      this.engine.writeTransaction(async (trx) => {
+        await trx
+          .insertInto('instructor_credentials')
+          .values(row)
+          .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
+          .execute();
+        // The old token signed these in: a rotation ends them all, on every instance.
+        if (rotated) await trx.deleteFrom('instructor_sessions').execute();
+      }),
+    );
   }
 
   startInstructorSession(digest: string, expiresAt: Date): Promise<void> {

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
+import { backfillProblems } from '../sql/backfill-problems.js';
 
 /**
  * SQLite schema history. Same numbers as PostgreSQL's; never edit what a released entry
@@ -186,6 +187,55 @@ export const sqliteMigrations: Record<string, Migration> = {
         await sql`CREATE INDEX webhook_deliveries_alert_idx ON webhook_deliveries (alert_id)`.execute(db);
         await sql`CREATE TABLE alert_progress (id INTEGER PRIMARY KEY CHECK (id = 1), last_event_id INTEGER NOT NULL) STRICT`.execute(db);
         await sql`INSERT INTO alert_progress SELECT 1, coalesce(max(event_id), 0) FROM events`.execute(db);
+      }),
+  },
+  '009_class_analytics_and_erasure': {
+    up: (outer: Kysely<unknown>) =>
+      outer.transaction().execute(async (db) => {
+        await sql`CREATE TABLE event_problems (
+          event_id INTEGER PRIMARY KEY REFERENCES events (event_id) ON DELETE CASCADE,
+          session_token TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          label TEXT,
+          pattern TEXT NOT NULL,
+          status INTEGER,
+          step TEXT,
+          step_name TEXT
+        ) STRICT`.execute(db);
+        // The class-wide views read a window of one kind, grouped: from the index alone.
+        await sql`CREATE INDEX event_problems_window_idx
+          ON event_problems (kind, created_at, label, pattern, status, session_token, step, step_name)`.execute(db);
+        await backfillProblems(db, (raw) => JSON.parse(raw as string) as Record<string, unknown>);
+        await sql`ALTER TABLE step_stays ADD COLUMN next_step TEXT`.execute(db);
+        await sql`WITH ordered AS (
+            SELECT rowid AS id, session_token, lead(step) OVER w AS next_step, lead(rowid) OVER w AS next_id
+            FROM step_stays WINDOW w AS (PARTITION BY session_token ORDER BY arrived_at, rowid)
+          )
+          UPDATE step_stays SET next_step = CASE
+            WHEN o.next_id IS NOT NULL THEN o.next_step
+            ELSE (SELECT sa.step FROM session_activity sa WHERE sa.session_token = o.session_token)
+          END
+          FROM ordered o WHERE o.id = step_stays.rowid`.execute(db);
+        await sql`CREATE INDEX sessions_student_idx ON sessions (student_id)`.execute(db);
+        await sql`CREATE TABLE erasures (
+          erasure_id INTEGER PRIMARY KEY AUTOINCREMENT,
+          subject_kind TEXT NOT NULL,
+          subject_digest TEXT NOT NULL,
+          salt TEXT NOT NULL,
+          counts TEXT NOT NULL,
+          credential TEXT NOT NULL,
+          erased_at TEXT NOT NULL
+        ) STRICT`.execute(db);
+        await sql`CREATE TABLE maintenance_leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at TEXT NOT NULL) STRICT, WITHOUT ROWID`.execute(db);
+        await sql`CREATE TABLE store_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), epoch INTEGER NOT NULL) STRICT`.execute(db);
+        await sql`INSERT INTO store_epoch VALUES (1, 0)`.execute(db);
+        await sql`CREATE TABLE instructor_credentials (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          token_digest TEXT NOT NULL,
+          configured_digest TEXT NOT NULL,
+          rotated_at TEXT
+        ) STRICT`.execute(db);
       }),
   },
 };

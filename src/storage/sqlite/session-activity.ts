@@ -28,7 +28,7 @@ interface SessionGroup {
 export class SqliteSessionActivity {
   private readonly touch: Statement<[Record<string, unknown>]>;
   private readonly selectStay: Statement<[string], CurrentStay>;
-  private readonly insertStay: Statement<[string, string | null, string | null, string, number]>;
+  private readonly insertStay: Statement<[string, string | null, string | null, string, number, string | null]>;
   private readonly stays = new BoundedCache<string, CurrentStay>();
 
   constructor(db: Database) {
@@ -47,7 +47,7 @@ export class SqliteSessionActivity {
     this.selectStay = db.prepare(`
       SELECT step, step_name AS stepName, on_step_since AS since, step_event_id AS eventId
       FROM session_activity WHERE session_token = ? AND step_event_id IS NOT NULL`);
-    this.insertStay = db.prepare('INSERT INTO step_stays (session_token, step, step_name, arrived_at, seconds) VALUES (?, ?, ?, ?, ?)');
+    this.insertStay = db.prepare('INSERT INTO step_stays (session_token, step, step_name, arrived_at, seconds, next_step) VALUES (?, ?, ?, ?, ?, ?)');
   }
 
   /** Records `stored` (in id order), all stored at `at`; returns the stays to remember once committed. */
@@ -100,7 +100,7 @@ export class SqliteSessionActivity {
     const { step, stepName } = navigationStep(event.eventData);
     if (current !== null && current.step === step) return;
     if (current !== null) {
-      this.insertStay.run(event.sessionToken, current.step, current.stepName, current.since, (Date.parse(at) - Date.parse(current.since)) / 1000);
+      this.insertStay.run(event.sessionToken, current.step, current.stepName, current.since, (Date.parse(at) - Date.parse(current.since)) / 1000, step);
     }
     group.stay = { step, stepName, since: at, eventId: event.eventId };
     group.changed = true;

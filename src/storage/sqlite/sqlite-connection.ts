@@ -26,3 +26,10 @@ export function openSqliteConnection(file: string): BetterSqlite3.Database {
   database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return database;
 }
+
+/** A read-only connection to an existing file, for one long read beside the others. */
+export function openSqliteReader(file: string): BetterSqlite3.Database {
+  const database = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return database;
+}

@@ -1,9 +1,9 @@
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
 import { InProcessChangeChannel } from '../in-process-change-channel.js';
 import type { Database } from '../sql/database.js';
 import type { SqlEngine } from '../sql/sql-engine.js';
 import { sqliteMigrations } from './migrations.js';
-import { isTransientSqliteError, openSqliteConnection } from './sqlite-connection.js';
+import { isTransientSqliteError, openSqliteConnection, openSqliteReader } from './sqlite-connection.js';
 import { SqliteInlineWriter } from './sqlite-inline-writer.js';
 import { SqliteWriteThread } from './sqlite-write-thread.js';
 import { sqliteJsonField } from './sqlite-json-field.js';
@@ -32,6 +32,30 @@ export function openSqliteEngine(file: string): SqlEngine {
     // One writer thread: ids follow commit order, every committed row is settled.
     followHorizon: () => Promise.resolve(undefined),
     changes: new InProcessChangeChannel(),
+    // Kysely's transactions begin DEFERRED: one that reads, then meets the writer's lock, fails at once.
+    writeTransaction: <T>(work: (trx: Transaction<Database>) => Promise<T>) =>
+      db.connection().execute(async (connection) => {
+        await sql`BEGIN IMMEDIATE`.execute(connection);
+        try {
+          const result = await work(connection as Transaction<Database>);
+          await sql`COMMIT`.execute(connection);
+          return result;
+        } catch (error) {
+          await sql`ROLLBACK`.execute(connection);
+          throw error;
+        }
+      }),
+    rowId: 'rowid',
+    locksRows: false,
+    openReader: () => {
+      if (file === ':memory:') return { db, release: () => Promise.resolve() };
+      const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteReader(file) }) });
+      return { db: reader, release: () => reader.destroy() };
+    },
+    bucketOf: (column, origin, bucketSeconds) =>
+      sql<number>`CAST((julianday(${column}) - julianday(${origin.toISOString()})) * 86400.0 / ${bucketSeconds} AS INTEGER)`,
+    // A text that reads back the same as a number is one: "3" and "2.5", not "3a" or "03".
+    stepNumber: (text) => sql<number | null>`CASE WHEN CAST(CAST(${text} AS REAL) AS TEXT) IN (${text}, ${text} || '.0') THEN CAST(${text} AS REAL) END`,
     jsonField: sqliteJsonField,
     isTransient: isTransientSqliteError,
     isMissingReference: (error) => (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY',

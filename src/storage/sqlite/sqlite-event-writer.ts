@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { problemFact } from '../../analytics/problem-facts.js';
 import type { CurrentStay, NewEvent } from '../types.js';
 import { BoundedCache, currentStudent, type KnownStudent } from '../sql/bounded-cache.js';
 import { assignStudents, planStudents } from '../sql/student-links.js';
@@ -23,6 +24,9 @@ export class SqliteEventWriter {
   private readonly selectLink: Statement<[string], { student_id: number }>;
   private readonly upsertLink: Statement<[string, number]>;
   private readonly insertEvent: Statement<[number | null, string, string, string, string, string | null, number | null]>;
+  private readonly insertProblem: Statement<Record<string, unknown>>;
+  private readonly selectEpoch: Statement<[], { epoch: number }>;
+  private epoch: number | null = null;
   private readonly activity: SqliteSessionActivity;
   private readonly writeGroup: (events: readonly NewEvent[], at: string) => Learned;
   private readonly students = new BoundedCache<string, KnownStudent>();
@@ -42,6 +46,10 @@ export class SqliteEventWriter {
       INSERT INTO events (student_id, session_token, event_type, event_data, created_at, client_event_id, seq)
       VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (client_event_id) DO NOTHING`);
+    this.insertProblem = db.prepare(`
+      INSERT INTO event_problems (event_id, session_token, created_at, kind, label, pattern, status, step, step_name)
+      VALUES (@eventId, @sessionToken, @at, @kind, @label, @pattern, @status, @step, @stepName)`);
+    this.selectEpoch = db.prepare('SELECT epoch FROM store_epoch');
     this.activity = new SqliteSessionActivity(db);
     const transaction = db.transaction((events: readonly NewEvent[], at: string) => this.write(events, at));
     this.writeGroup = (events, at) => transaction.immediate(events, at);
@@ -54,9 +62,8 @@ export class SqliteEventWriter {
       learned = this.writeGroup(events, at);
     } catch (error) {
       // Whatever went wrong, do not trust what we remembered (a student may be gone).
-      this.students.clear();
-      this.links.clear();
-      this.activity.forget();
+      this.forget();
+      this.epoch = null;
       throw error;
     }
     this.students.remember(learned.students);
@@ -65,6 +72,7 @@ export class SqliteEventWriter {
   }
 
   private write(events: readonly NewEvent[], at: string): Learned {
+    this.forgetAfterDeletions();
     const learned: Learned = { students: new Map(), links: new Map(), stays: new Map() };
     const plan = planStudents(events);
     const studentIds = new Map<string, number>();
@@ -83,10 +91,31 @@ export class SqliteEventWriter {
     events.forEach((event, i) => {
       const data = JSON.stringify(event.eventData);
       const { changes, lastInsertRowid } = this.insertEvent.run(studentOf[i] ?? null, event.sessionToken, event.eventType, data, at, event.eventId ?? null, event.seq ?? null);
-      if (changes > 0) stored.push({ eventId: Number(lastInsertRowid), sessionToken: event.sessionToken, eventType: event.eventType, eventData: event.eventData });
+      if (changes === 0) return;
+      const eventId = Number(lastInsertRowid);
+      stored.push({ eventId, sessionToken: event.sessionToken, eventType: event.eventType, eventData: event.eventData });
+      const problem = problemFact(event.eventType, event.eventData);
+      if (problem !== null) this.insertProblem.run({ eventId, sessionToken: event.sessionToken, at, ...problem });
     });
     learned.stays = this.activity.record(stored, at);
     return learned;
+  }
+
+  /**
+   * An erasure or a retention pass deleted rows meanwhile (they bump store_epoch): what
+   * this writer remembers may be gone. Read inside the write transaction, so no deletion
+   * can commit between this check and the commit.
+   */
+  private forgetAfterDeletions(): void {
+    const { epoch } = this.selectEpoch.get() ?? { epoch: 0 };
+    if (this.epoch !== null && epoch !== this.epoch) this.forget();
+    this.epoch = epoch;
+  }
+
+  private forget(): void {
+    this.students.clear();
+    this.links.clear();
+    this.activity.forget();
   }
 
   private student(email: string, name: string | null, learned: Learned): KnownStudent {

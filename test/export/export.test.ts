@@ -1,0 +1,150 @@
+// GET /api/session-log/export on both engines: CSV, JSON and NDJSON read back equal the
+// stored events, spreadsheet formulas are neutralised, and a client that goes away stops the read.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { after, before, it } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import pg from 'pg';
+import { CSV_COLUMNS } from '../../src/export/csv-export.js';
+import type { EventStore, StoredEvent } from '../../src/storage/types.js';
+import { describeEachEngine } from '../helpers/each-engine.js';
+import { ADMIN_TOKEN, readPage, startApp, type RunningApp } from '../helpers/test-app.js';
+
+const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+/** The store, telling when an export's read of the database has ended. */
+function observedStore(inner: EventStore): { store: EventStore; finished: () => number } {
+  let finished = 0;
+  const store = Object.create(inner) as EventStore;
+  store.streamEvents = async function* (query) {
+    try {
+      yield* inner.streamEvents(query);
+    } finally {
+      finished += 1;
+    }
+  };
+  return { store, finished: () => finished };
+}
+
+await describeEachEngine('export', (engine) => {
+  let app: RunningApp;
+  let stored: StoredEvent[];
+  let finished: () => number;
+  let databaseUrl: string;
+  const exportOf = (query: string) => fetch(`${app.url}/api/session-log/export?${query}`, { headers: auth });
+
+  before(async () => {
+    const database = await engine.createDatabase();
+    databaseUrl = database.url;
+    const observed = observedStore(await database.openStore());
+    finished = observed.finished;
+    app = await startApp(database, { store: observed.store });
+    const events = [
+      { sessionToken: 'ws_1', studentEmail: 'ada@example.com', studentName: 'Ada', eventType: 'navigation', eventData: { from: 1, to: 2, fromStepName: 'Choose Use Case', toStepName: 'Provision Services', demoMode: false } },
+      { sessionToken: 'ws_1', eventType: 'error', eventData: { errorType: 'openai_validation_failed', errorMessage: 'Incorrect API key provided: sk-abc123XYZ789', statusCode: 401, currentStep: 0 } },
+      // What a student could type to attack the instructor's spreadsheet.
+      { sessionToken: 'ws_1', eventType: 'action', eventData: { actionName: '=HYPERLINK("http://evil.example","x")', stepName: '+1+2', validated: true } },
+      { sessionToken: 'ws_2', eventType: 'state_change', eventData: { stateName: '@SUM(A1)', oldValue: { nested: [1, 'a,b'] }, newValue: '-2+3', note: '\tTAB' } },
+      { sessionToken: 'ws_2', eventType: 'api_call', eventData: { endpoint: '/v1/models', method: 'GET', status: -1, success: false, extra: 'line\nbreak "quoted"' } },
+    ];
+    assert.equal((await app.post({ events })).status, 200);
+    stored = (await readPage(await app.get('order=asc'))).events;
+    assert.equal(stored.length, 5);
+  });
+  after(() => app.close());
+
+  it('exports NDJSON and JSON that read back equal to the stored events', async () => {
+    const ndjson = await exportOf('format=ndjson');
+    assert.equal(ndjson.status, 200);
+    assert.match(ndjson.headers.get('content-type') ?? '', /application\/x-ndjson/);
+    assert.match(ndjson.headers.get('content-disposition') ?? '', /^attachment; filename="session-log-\d{8}-\d{6}\.ndjson"$/);
+    assert.equal(ndjson.headers.get('cache-control'), 'no-store');
+    const lines = (await ndjson.text()).trimEnd().split('\n');
+    assert.deepEqual(lines.map((line) => JSON.parse(line) as StoredEvent), stored);
+
+    const json = await exportOf('format=json');
+    assert.deepEqual(await json.json(), stored);
+    const none = await exportOf('format=json&sessionToken=ws_nobody');
+    assert.deepEqual(await none.json(), []);
+  });
+
+  it('takes every filter of the query API', async () => {
+    const errors = (await (await exportOf('format=json&eventType=error')).json()) as StoredEvent[];
+    assert.deepEqual(errors.map((e) => e.event_type), ['error']);
+    const bySession = (await (await exportOf('format=json&sessionToken=ws_2&order=desc')).json()) as StoredEvent[];
+    assert.deepEqual(bySession, stored.filter((e) => e.session_token === 'ws_2').reverse());
+    const byEmail = (await (await exportOf('format=json&studentEmail=ADA@example.com')).json()) as StoredEvent[];
+    assert.equal(byEmail.length, 3, 'the session’s events after it was identified');
+    const failed = (await (await exportOf('format=json&data.success=false')).json()) as StoredEvent[];
+    assert.deepEqual(failed.map((e) => e.event_type), ['api_call']);
+    const limited = (await (await exportOf('format=json&limit=2')).json()) as StoredEvent[];
+    assert.deepEqual(limited, stored.slice(0, 2));
+  });
+
+  it('exports CSV with the spec’s fields as columns, the full JSON, and formulas neutralised', async () => {
+    const response = await exportOf('format=csv');
+    assert.match(response.headers.get('content-type') ?? '', /^text\/csv/);
+    const rows = parse(await response.text(), { columns: true }) as Array<Record<string, string>>;
+    assert.deepEqual(Object.keys(rows[0] ?? {}), CSV_COLUMNS);
+    assert.equal(rows.length, stored.length);
+    rows.forEach((row, i) => {
+      const event = stored[i] as StoredEvent;
+      assert.equal(Number(row.event_id), event.event_id);
+      assert.equal(row.session_token, event.session_token);
+      assert.equal(row.created_at, event.created_at);
+      assert.deepEqual(JSON.parse(row.event_data ?? ''), event.event_data, 'the full JSON round-trips');
+    });
+    const [navigation, error, action, state, call] = rows as [Record<string, string>, Record<string, string>, Record<string, string>, Record<string, string>, Record<string, string>];
+    assert.equal(navigation.student_email, 'ada@example.com');
+    assert.equal(navigation.toStepName, 'Provision Services');
+    assert.equal(navigation.demoMode, 'false');
+    assert.equal(error.error_pattern, 'Incorrect API key provided: <key>');
+    assert.equal(error.statusCode, '401');
+    assert.equal(action.actionName, `'=HYPERLINK("http://evil.example","x")`);
+    assert.equal(action.stepName, `'+1+2`);
+    assert.equal(state.stateName, `'@SUM(A1)`);
+    assert.equal(state.newValue, `'-2+3`);
+    assert.equal(state.oldValue, '{"nested":[1,"a,b"]}');
+    assert.equal(call.status, '-1', 'a negative number stays a number');
+    assert.equal(call.success, 'false');
+  });
+
+  it('refuses unknown formats and bad filters with the API’s 400, and anyone without credentials', async () => {
+    for (const query of ['format=xlsx', '', 'format=csv&since=yesterday', 'format=csv&cursor=abc', 'format=csv&limit=0']) {
+      const response = await exportOf(query);
+      assert.equal(response.status, 400, query);
+      assert.equal(((await response.json()) as { success: boolean }).success, false);
+    }
+    assert.equal((await fetch(`${app.url}/api/session-log/export?format=csv`)).status, 401);
+  });
+
+  it('stops reading the database when the client goes away mid-download', async () => {
+    // Enough events that the download outlasts the socket's buffers.
+    const big = 'x'.repeat(4000);
+    for (let batch = 0; batch < 20; batch += 1) {
+      const events = Array.from({ length: 100 }, (_, i) => ({ sessionToken: 'ws_bulk', eventType: 'action', eventData: { actionName: `a${batch}-${i}`, big } }));
+      assert.equal((await app.post({ events })).status, 200);
+    }
+    const before = finished();
+    await new Promise<void>((resolve, reject) => {
+      const request = http.get(`${app.url}/api/session-log/export?format=ndjson&sessionToken=ws_bulk`, { headers: auth }, (response) => {
+        assert.equal(response.statusCode, 200);
+        response.once('data', () => {
+          // Read one chunk, then hang up without reading on.
+          request.destroy();
+          resolve();
+        });
+      });
+      request.on('error', (error) => (request.destroyed ? undefined : reject(error)));
+    });
+    while (finished() === before) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(finished(), before + 1, 'the export’s read of the database ended');
+    if (engine.name === 'postgres') {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      const { rows } = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE '%FROM "events"%' AND pid <> pg_backend_pid()`);
+      await client.end();
+      assert.equal((rows[0] as { n: number }).n, 0, 'no export query still running');
+    }
+  });
+});
