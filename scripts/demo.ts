@@ -1,7 +1,7 @@
 // `npm run demo`: the built service on a temporary SQLite file (or one or more instances
 // sharing a PostgreSQL database), with two alert rules, and a simulated class of 40
 // students working through the workshop live, through the real HTTP API.
-// Env: DEMO_PORT (3000, or the next free one), DEMO_SEED (42), DEMO_SPEED (1),
+// Env: PORT (3000, or the next free one, as the service reads it), DEMO_SEED (42), DEMO_SPEED (1),
 // DEMO_DATABASE_URL (postgres://…), DEMO_INSTANCES (1), SESSION_LOG_ADMIN_TOKEN (random).
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';

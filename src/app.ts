@@ -15,7 +15,10 @@ import { GroupCommitter, groupCommitFor, type GroupCommitOptions } from './inges
 import { DEFAULT_ALERT_OPTIONS, type AlertOptions } from './alerts/alert-options.js';
 import { alertRoutes } from './alerts/alert-routes.js';
 import { analyticsRoutes } from './analytics/analytics-routes.js';
+import { erasureRoutes } from './erasure/erasure-routes.js';
 import { exportRoute } from './export/export-route.js';
+import { DEFAULT_RETENTION, RetentionJob, type RetentionOptions } from './retention/retention-job.js';
+import { retentionRoute } from './retention/retention-route.js';
 import { AlertSystem } from './alerts/alert-system.js';
 import { DEFAULT_WEBHOOK_OPTIONS, type WebhookOptions } from './alerts/webhook-worker.js';
 import { DEFAULT_FEED_OPTIONS, LiveFeed } from './live/live-feed.js';
@@ -56,6 +59,8 @@ export interface AppOptions {
   /** Alert evaluation and webhook delivery where they differ from the defaults. */
   alerts?: Partial<Omit<AlertOptions, 'statusRules'>>;
   webhooks?: Partial<WebhookOptions>;
+  /** RETENTION_DAYS and the cleanup's pace where they differ from the defaults. */
+  retention?: Partial<RetentionOptions>;
 }
 
 /** 1 MB over a slow phone link takes seconds; a request still arriving after this is cut (408). */
@@ -107,6 +112,11 @@ export async function buildApp(options: AppOptions) {
   );
   app.addHook('onReady', async () => alerts.start());
   app.addHook('onClose', () => alerts.stop());
+  const retention = new RetentionJob(options.store, { ...DEFAULT_RETENTION, ...options.retention }, isReady, (error) =>
+    app.log.warn({ err: error }, 'retention: removing old events failed'),
+  );
+  app.addHook('onReady', async () => retention.start());
+  app.addHook('onClose', () => retention.stop());
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/api/') && !isReady()) throw new ServiceUnavailableError('the database is being migrated', 2);
   });
@@ -122,6 +132,8 @@ export async function buildApp(options: AppOptions) {
   await app.register(liveRoutes, { hub, requireInstructor: auth.require });
   await app.register(sessionsRoutes, { store: options.store, requireInstructor: auth.require, rules: statusRules });
   await app.register(exportRoute, { store: options.store, requireInstructor: auth.require });
+  await app.register(erasureRoutes, { store: options.store, requireInstructor: auth.require, credentialOf: auth.credentialOf });
+  await app.register(retentionRoute, { job: retention, requireInstructor: auth.require });
   await app.register(analyticsRoutes, { store: options.store, requireInstructor: auth.require, rules: statusRules });
   await app.register(alertRoutes, {
     store: options.store.alerts,

@@ -27,6 +27,8 @@ export interface Config {
   publicUrl: string | null;
   /** Let webhooks reach loopback and private addresses (a closed network, tests). */
   allowPrivateWebhooks: boolean;
+  /** Events older than this many days are removed by the service; 0 keeps them forever. */
+  retentionDays: number;
 }
 
 /** A bad environment value; its message is one line naming the variable. */
@@ -57,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     liveMaxConnections: parseCount('LIVE_MAX_CONNECTIONS', env.LIVE_MAX_CONNECTIONS, 1000),
     publicUrl: parsePublicUrl(env.PUBLIC_URL),
     allowPrivateWebhooks: parseFlag('ALERT_WEBHOOK_ALLOW_PRIVATE', env.ALERT_WEBHOOK_ALLOW_PRIVATE),
+    retentionDays: parseRetentionDays(env.RETENTION_DAYS),
   };
 }
 
@@ -80,6 +83,16 @@ function parseCount(variable: string, raw: string | undefined, fallback: number)
   const value = nonEmpty(variable, raw);
   if (value === undefined) return fallback;
   if (!/^[1-9]\d{0,6}$/.test(value)) throw new ConfigError(variable, `expected a whole number from 1 to 9999999, got "${value}"`);
+  return Number(value);
+}
+
+/** 90 by default, as the spec suggests; 0 keeps everything; at most a century. */
+function parseRetentionDays(raw: string | undefined): number {
+  const value = nonEmpty('RETENTION_DAYS', raw);
+  if (value === undefined) return 90;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 36_500) {
+    throw new ConfigError('RETENTION_DAYS', `expected a whole number of days from 0 (keep forever) to 36500, got "${value}"`);
+  }
   return Number(value);
 }
 

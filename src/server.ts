@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     live: { maxSubscribers: config.liveMaxConnections },
     alerts: { publicUrl: config.publicUrl },
     webhooks: { allowPrivate: config.allowPrivateWebhooks },
+    retention: { days: config.retentionDays },
     isReady: () => ready,
     logger: {
       level: config.logLevel,

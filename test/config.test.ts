@@ -22,7 +22,16 @@ await describe('loadConfig', () => {
       liveMaxConnections: 1000,
       publicUrl: null,
       allowPrivateWebhooks: false,
+      retentionDays: 90,
     });
+  });
+
+  it('keeps events 90 days by default, forever with RETENTION_DAYS=0, and refuses what is not a whole number of days', () => {
+    assert.equal(loadConfig({ RETENTION_DAYS: '0' }).retentionDays, 0);
+    assert.equal(loadConfig({ RETENTION_DAYS: '30' }).retentionDays, 30);
+    for (const bad of ['-1', '1.5', '90d', 'forever', '99999']) {
+      assert.throws(() => loadConfig({ RETENTION_DAYS: bad }), /^ConfigError: RETENTION_DAYS: expected a whole number of days/, bad);
+    }
   });
 
   it('keeps the token beside a custom SQLite file, and in ./data for PostgreSQL', () => {

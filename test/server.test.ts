@@ -32,6 +32,7 @@ await describe('configuration', { concurrency: true }, () => {
     ['CORS_ORIGINS', 'workshop.example.com'],
     ['LOG_LEVEL', 'loud'],
     ['TRUST_PROXY', 'proxy.internal'],
+    ['RETENTION_DAYS', 'ninety'],
   ] as const) {
     it(`stops with one line naming ${variable} when it is "${value}"`, async () => {
       const server = startServer({ DATABASE_URL: 'sqlite::memory:', [variable]: value });

@@ -44,7 +44,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     if (/EADDRINUSE/.test(service.recentOutput())) continue;
     throw new Error(describeFailure(service, outcome));
   }
-  throw new Error(`ports ${options.port}–${options.port + PORTS_TO_TRY - 1} are all taken (set DEMO_PORT)`);
+  throw new Error(`ports ${options.port}–${options.port + PORTS_TO_TRY - 1} are all taken (set PORT)`);
 }
 
 function spawnService(port: number, options: ServiceOptions): RunningService {

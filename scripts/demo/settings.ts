@@ -15,7 +15,7 @@ export interface DemoSettings {
 export class SettingsError extends Error {}
 
 /**
- * The demo's environment: DEMO_PORT (3000), DEMO_SEED (42), DEMO_SPEED (1),
+ * The demo's environment: PORT (3000, as for the service), DEMO_SEED (42), DEMO_SPEED (1),
  * DEMO_DATABASE_URL (a temporary SQLite file; or postgres://…), DEMO_INSTANCES (1; more
  * need PostgreSQL), SESSION_LOG_ADMIN_TOKEN (random).
  */
@@ -27,7 +27,7 @@ export function readSettings(env: NodeJS.ProcessEnv): DemoSettings {
   return {
     databaseUrl,
     instances,
-    port: integer(env, 'DEMO_PORT', 3000, 1, 65_535),
+    port: integer(env, 'PORT', 3000, 1, 65_535),
     seed: integer(env, 'DEMO_SEED', 42, 0, 2 ** 32 - 1),
     speed: positive(env, 'DEMO_SPEED', 1),
     adminToken: env.SESSION_LOG_ADMIN_TOKEN || randomBytes(16).toString('hex'),

@@ -1,7 +1,8 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UnauthorizedError } from '../errors.js';
 import type { EventStore } from '../storage/types.js';
+import { InstructorToken } from './instructor-token.js';
 
 /** The dashboard's session cookie: HttpOnly, SameSite=Strict, signed, never the token itself. */
 export const SESSION_COOKIE = 'session_log_instructor';
@@ -13,9 +14,8 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export const sessionDigest = (id: string) => digest(id).toString('hex');
 
 /**
- * Who may read: a request bearing the instructor token (Authorization: Bearer), or the
- * dashboard's session cookie. Tokens are hashed before the comparison, so it takes the
- * same time whatever their length or content. The cookie carries a random session id,
+ * Who may read: a request bearing the instructor token (Authorization: Bearer; see
+ * InstructorToken), or the dashboard's session cookie. The cookie carries a random session id,
  * signed; the database keeps its sessionDigest, so that signing out ends the session on
  * every instance, and a copied cookie with it.
  *
@@ -24,8 +24,8 @@ export const sessionDigest = (id: string) => digest(id).toString('hex');
  * app.get('/api/x', { onRequest: auth.require }, handler);
  */
 export function instructorAuth(adminToken: string, store: EventStore) {
-  const expected = digest(adminToken);
-  const isToken = (presented: string) => timingSafeEqual(digest(presented), expected);
+  const token = new InstructorToken(adminToken, store);
+  const bearer = (request: FastifyRequest) => /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
   /** The digest of the request's session id, if its cookie bears our signature. */
   const sessionOf = (request: FastifyRequest): string | null => {
     const cookie = request.cookies[SESSION_COOKIE];
@@ -38,17 +38,20 @@ export function instructorAuth(adminToken: string, store: EventStore) {
     return session !== null && (await store.isInstructorSession(session, new Date()));
   };
   return {
-    isToken,
+    token,
     /**
      * An onRequest hook that refuses anyone else with a 401, before their query or body is
      * even looked at. What instructors read is neither cached nor sniffed.
      */
     require: async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
       reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
-      const presented = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-      const allowed = presented !== undefined ? isToken(presented) : await hasSession(request);
+      const presented = bearer(request);
+      const allowed = presented !== undefined ? await token.matches(presented) : await hasSession(request);
       if (!allowed) throw new UnauthorizedError();
     },
+    /** Which credential a signed-in request bears, for an audit: the token, or which dashboard session (a prefix of its digest). */
+    credentialOf: (request: FastifyRequest): string =>
+      bearer(request) !== undefined ? 'token' : `session:${(sessionOf(request) ?? 'none').slice(0, 8)}`,
     async startSession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
       // A new session replaces the one this browser held (no id survives a sign-in).
       const previous = sessionOf(request);

@@ -16,14 +16,19 @@ const FilterValue = Type.Intersect(
     PlainText(0, 500, ''),
     Type.String({
       // [\s\S], not `.`: a value may hold U+2028 or U+2029, which `.` does not match.
-      pattern: `^((gt|gte|lt|lte):${JSON_NUMBER}|(eq|ne):[\\s\\S]*|(?!(eq|ne|gt|gte|lt|lte):)[\\s\\S]*)$`,
-      [ERROR_HINT]: 'must be [op:]value with op one of eq, ne, gt, gte, lt, lte; gt, gte, lt and lte take a number',
+      // A value that begins like an operator (a word and a colon) must be one: `foo:400` is
+      // a mistyped operator, not text. Text that begins so is written eq:foo:400 or "foo:400".
+      pattern: `^((gt|gte|lt|lte):${JSON_NUMBER}|(eq|ne):[\\s\\S]*|(?![A-Za-z]+:)[\\s\\S]*)$`,
+      [ERROR_HINT]:
+        'must be [op:]value with op one of eq, ne, gt, gte, lt, lte (gt, gte, lt and lte take a number); ' +
+        'to match text that begins with a word and a colon, write eq:<text> or put it in double quotes',
     }),
   ],
   {
     description:
       '`[op:]value`, op one of eq (default), ne, gt, gte, lt, lte (these four take a number). ' +
-      'The value is typed as JSON: 400 is a number, true/false/null are themselves, "400" in quotes is a string, anything else is a string.',
+      'The value is typed as JSON: 400 is a number, true/false/null are themselves, "400" in quotes is a string, anything else is a string. ' +
+      'A value that begins with a word and a colon is read as an operator: match such text with eq: (eq:https://example.com) or in quotes ("foo:400").',
     examples: ['gte:400', 'openai_validation_failed'],
   },
 );

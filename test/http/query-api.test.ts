@@ -63,6 +63,15 @@ await describeEachEngine('query API', (engine) => {
     assert.deepEqual(number.events.map((e) => e.event_data.n), [3]);
   });
 
+  it('refuses a mistyped operator, and matches text with a colon through eq: or quotes', async () => {
+    assert.equal((await app.post({ sessionToken: 'ws_colon', eventType: 'action', eventData: { note: 'foo:400' } })).status, 200);
+    const mistyped = await app.get('data.status=foo:400');
+    assert.equal(mistyped.status, 400);
+    assert.match(((await mistyped.json()) as { error: { message: string } }).error.message, /op one of eq, ne, gt, gte, lt, lte.*eq:<text>/);
+    assert.deepEqual((await readPage(await app.get('data.note=eq:foo:400'))).events.map((e) => e.session_token), ['ws_colon']);
+    assert.deepEqual((await readPage(await app.get('data.note=%22foo:400%22'))).events.map((e) => e.session_token), ['ws_colon']);
+  });
+
   it('combines time bounds with other filters', async () => {
     const latest = await readPage(await app.get('sessionToken=ws_odd&limit=1'));
     const newest = latest.events[0]?.created_at ?? '';
@@ -112,7 +121,11 @@ await describeEachEngine('query API', (engine) => {
 
   it('says what is wrong with one of several conditions on a field', async () => {
     const message = async (qs: string) => ((await (await app.get(qs)).json()) as { error: { message: string } }).error.message;
-    assert.equal(await message('data.n=gt:1&data.n=gt:x'), 'querystring/data.n/1 must be [op:]value with op one of eq, ne, gt, gte, lt, lte; gt, gte, lt and lte take a number');
+    assert.equal(
+      await message('data.n=gt:1&data.n=gt:x'),
+      'querystring/data.n/1 must be [op:]value with op one of eq, ne, gt, gte, lt, lte (gt, gte, lt and lte take a number); ' +
+        'to match text that begins with a word and a colon, write eq:<text> or put it in double quotes',
+    );
     assert.equal(await message('data.n=gt:1&data.n=gt:2&data.n=gt:3&data.n=gt:4&data.n=gt:5'), 'querystring/data.n takes at most 4 conditions');
   });
 
