@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { onRequestAsyncHookHandler } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { instant, toEventFilter } from '../query/event-query.js';
-import { EventQueryString, QUERY_OPTIONS } from '../schemas/event-query.js';
+import { EventQueryString, RUN_QUERY_OPTIONS } from '../schemas/event-query.js';
+import { parseDataFilters } from '../query/data-filters.js';
 import { ErrorResponse } from '../schemas/responses.js';
 import type { EventStore } from '../storage/types.js';
 import { EXPORT_FORMATS, exportStream, type ExportFormat } from './export-stream.js';
@@ -21,7 +22,7 @@ const ExportQueryString = Type.Object(
     order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc', description: 'asc (default): oldest first.' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'At most this many events; all by default.' })),
   },
-  QUERY_OPTIONS,
+  RUN_QUERY_OPTIONS,
 );
 type ExportQueryString = Static<typeof ExportQueryString> & Record<string, unknown>;
 
@@ -38,7 +39,8 @@ export const exportRoute: FastifyPluginAsyncTypebox<ExportRouteOptions> = async 
           'of a million events starts at once and runs in constant memory). CSV: the event columns, one column per field of the ' +
           'spec’s event types, error_pattern (the normalised message) and the full event_data JSON; cells a spreadsheet would ' +
           'run as formulas are prefixed with a quote. A download that fails part-way is cut short (the connection closes without ' +
-          'the end of the response), never presented as complete.',
+          'the end of the response), never presented as complete. `run.<field>=[op:]value` (as `data.<field>`) keeps the ' +
+          'events of the sessions that logged a matching event between since and until: one workshop run, as the analytics select it.',
         tags: ['events'],
         security: [{ instructorToken: [] }],
         querystring: ExportQueryString,
@@ -55,6 +57,7 @@ export const exportRoute: FastifyPluginAsyncTypebox<ExportRouteOptions> = async 
         until: instant('until', query.until),
         order: query.order ?? 'asc',
         limit: query.limit,
+        runFilters: parseDataFilters(query, 'run.'),
       });
       const { contentType, extension } = EXPORT_FORMATS[format];
       return reply

@@ -2,7 +2,6 @@ import { BadRequestError } from '../errors.js';
 import { textProblem } from '../schemas/json-guard.js';
 import type { ComparisonOperator, DataFilter, JsonScalar } from '../storage/types.js';
 
-const PREFIX = 'data.';
 const OPERATOR = /^(eq|ne|gt|gte|lt|lte):/;
 const JSON_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
 
@@ -12,11 +11,11 @@ const JSON_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
  *
  * @example parseDataFilters({ 'data.status': 'gte:400' }) // [{ path: ['status'], op: 'gte', value: 400 }]
  */
-export function parseDataFilters(query: Record<string, unknown>): DataFilter[] {
+export function parseDataFilters(query: Record<string, unknown>, prefix: 'data.' | 'run.' = 'data.'): DataFilter[] {
   return Object.entries(query)
-    .filter(([key]) => key.startsWith(PREFIX))
+    .filter(([key]) => key.startsWith(prefix))
     .flatMap(([key, raw]) => {
-      const path = key.slice(PREFIX.length).split('.');
+      const path = key.slice(prefix.length).split('.');
       const values = Array.isArray(raw) ? raw : [raw];
       return values.map((value) => parseCondition(key, path, String(value)));
     });

@@ -8,7 +8,10 @@ export const DEFAULT_LIMIT = 100;
  * `data.<key>[.<key>…]`: a filter on a field of event_data. Keys start with a letter or
  * `_`: an all-digit key would be an array index on PostgreSQL and an object key on SQLite.
  */
-export const DATA_FILTER_KEY = '^data\\.[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$';
+const fieldKey = (prefix: string) => `^${prefix}\\.[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$`;
+export const DATA_FILTER_KEY = fieldKey('data');
+/** `run.<key>…`: the same, on any event of the session (the export's workshop run). */
+export const RUN_FILTER_KEY = fieldKey('run');
 
 const JSON_NUMBER = '-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?';
 const FilterValue = Type.Intersect(
@@ -46,12 +49,17 @@ const Cursor = Type.String({
   [ERROR_HINT]: 'is not a cursor this service returned',
 });
 
+const Conditions = Type.Union([FilterValue, Type.Array(FilterValue, { minItems: 1, maxItems: 4, [ERROR_HINT]: 'takes at most 4 conditions' })]);
+
 /** A query's options: no other key, and `data.<field>` conditions (shared by every route that selects events). */
 export const QUERY_OPTIONS = {
   additionalProperties: false,
   maxProperties: 32,
-  patternProperties: { [DATA_FILTER_KEY]: Type.Union([FilterValue, Type.Array(FilterValue, { minItems: 1, maxItems: 4, [ERROR_HINT]: 'takes at most 4 conditions' })]) },
+  patternProperties: { [DATA_FILTER_KEY]: Conditions },
 } as const;
+
+/** QUERY_OPTIONS, and `run.<field>` conditions: events of the sessions that logged a matching event. */
+export const RUN_QUERY_OPTIONS = { ...QUERY_OPTIONS, patternProperties: { ...QUERY_OPTIONS.patternProperties, [RUN_FILTER_KEY]: Conditions } } as const;
 
 export const EventQueryString = Type.Object(
   {

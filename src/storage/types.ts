@@ -58,8 +58,12 @@ export interface EventQuery {
   limit: number;
 }
 
-/** A read of every matching event (an export): no page, unless a limit is given. */
-export type ExportQuery = Omit<EventQuery, 'limit' | 'afterEventId'> & { limit?: number | undefined; afterEventId?: undefined };
+/**
+ * A read of every matching event (an export): no page, unless a limit is given; and
+ * optionally only the sessions of one workshop run, those that logged an event matching
+ * `runFilters` between `since` and `until`.
+ */
+export type ExportQuery = Omit<EventQuery, 'limit' | 'afterEventId'> & { limit?: number | undefined; afterEventId?: undefined; runFilters?: DataFilter[] };
 
 /** The sessions active since a time, for the class overview. */
 export interface ClassActivityQuery {

@@ -84,7 +84,7 @@ await describeEachEngine('export', (engine) => {
   it('exports CSV with the spec’s fields as columns, the full JSON, and formulas neutralised', async () => {
     const response = await exportOf('format=csv');
     assert.match(response.headers.get('content-type') ?? '', /^text\/csv/);
-    const rows = parse(await response.text(), { columns: true }) as Array<Record<string, string>>;
+    const rows = parse<Record<string, string>>(await response.text(), { columns: true });
     assert.deepEqual(Object.keys(rows[0] ?? {}), CSV_COLUMNS);
     assert.equal(rows.length, stored.length);
     rows.forEach((row, i) => {
@@ -107,6 +107,20 @@ await describeEachEngine('export', (engine) => {
     assert.equal(state.oldValue, '{"nested":[1,"a,b"]}');
     assert.equal(call.status, '-1', 'a negative number stays a number');
     assert.equal(call.success, 'false');
+  });
+
+  it('exports one workshop run: every event of the sessions that logged its tag', async () => {
+    const run = [
+      { sessionToken: 'ws_run', eventType: 'action', eventData: { actionName: 'joined', workshopId: 'spring' } },
+      { sessionToken: 'ws_run', eventType: 'error', eventData: { errorType: 'x', errorMessage: 'untagged' } },
+      { sessionToken: 'ws_elsewhere', eventType: 'error', eventData: { errorType: 'x', errorMessage: 'other run', workshopId: 'autumn' } },
+    ];
+    assert.equal((await app.post({ events: run })).status, 200);
+    const errors = (await (await exportOf('format=json&eventType=error&run.workshopId=spring')).json()) as StoredEvent[];
+    assert.deepEqual(errors.map((e) => e.event_data.errorMessage), ['untagged']);
+    const tagged = (await (await exportOf('format=json&eventType=error&data.workshopId=spring')).json()) as StoredEvent[];
+    assert.deepEqual(tagged, [], 'data.<field> is a condition on each event, as in the query API');
+    assert.equal((await exportOf('format=json&run.workshopId=foo:1')).status, 400);
   });
 
   it('refuses unknown formats and bad filters with the API’s 400, and anyone without credentials', async () => {

@@ -3,6 +3,7 @@ import { messageOf } from './format.js';
 import { checkSession, SignedOut, signOut } from './api.js';
 import { AlertToasts } from './alerts/alert-toasts.js';
 import { AlertsView } from './alerts/alerts-view.js';
+import { LazyAnalyticsView } from './analytics/lazy-analytics-view.js';
 import { ConnectionIndicator } from './live/connection-indicator.js';
 import { LiveView } from './live/live-view.js';
 import { Link, navigate, timelineOf, useUrlQuery } from './navigation.js';
@@ -16,6 +17,7 @@ const VIEWS = [
   { view: 'live', label: 'Live' },
   { view: 'search', label: 'Search' },
   { view: 'alerts', label: 'Alerts' },
+  { view: 'analytics', label: 'Analytics' },
 ];
 
 export function App() {
@@ -72,6 +74,7 @@ export function App() {
         {view === 'overview' && <Overview onError={onError} />}
         {view === 'live' && <LiveView query={query} setQuery={navigate} onError={onError} />}
         {view === 'alerts' && <AlertsView onError={onError} />}
+        {view === 'analytics' && <LazyAnalyticsView query={query} setQuery={navigate} onError={onError} />}
       </main>
       <AlertToasts onError={onError} />
     </>

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { EventTypeInput } from './event-type-input.js';
 
 /** The query API's who-and-what fields (session, student, type), filled from the URL's query. */
@@ -18,12 +19,16 @@ export function EventFilterFields({ query }: { query: URLSearchParams }) {
   );
 }
 
-/** The `event_data` conditions, one `field=[op:]value` per line (see data-filters.ts). */
-export function DataFilterField({ query }: { query: URLSearchParams }) {
+/** The `event_data` conditions, one `field=[op:]value` per line (see data-filters.ts); `children`, when given, say what they select. */
+export function DataFilterField({ query, children }: { query: URLSearchParams; children?: ComponentChildren }) {
   return (
     <label class="wide">
       <span>
-        Event data filters, one per line (<code>status=gte:400</code>, <code>errorType=openai_validation_failed</code>)
+        {children ?? (
+          <>
+            Event data filters, one per line (<code>status=gte:400</code>, <code>errorType=openai_validation_failed</code>)
+          </>
+        )}
       </span>
       <textarea name="filters" rows={2} defaultValue={query.get('filters') ?? ''} />
     </label>

@@ -7,7 +7,7 @@ export function navigate(query: URLSearchParams): void {
   dispatchEvent(new PopStateEvent('popstate'));
 }
 
-/** The page's state lives in its URL: ?view=overview|student|search|live|alerts and that view's parameters. */
+/** The page's state lives in its URL: ?view=overview|student|search|live|alerts|analytics and that view's parameters. */
 export function useUrlQuery(): URLSearchParams {
   const [query, setState] = useState(() => new URLSearchParams(location.search));
   useEffect(() => {

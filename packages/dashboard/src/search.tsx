@@ -3,7 +3,9 @@ import { messageOf } from './format.js';
 import { getEvents, type StoredEvent } from './api.js';
 import { apiFilters, formQuery } from './data-filters.js';
 import { EventList } from './event-list.js';
+import { ExportButtons } from './export-buttons.js';
 import { DataFilterField, EventFilterFields } from './filter-fields.js';
+import { copyInstants, localInput } from './local-time.js';
 
 /** A form over GET /api/session-log; the query lives in the page's URL, so it can be shared. */
 export function Search({ query, setQuery, onError }: { query: URLSearchParams; setQuery: (query: URLSearchParams) => void; onError: (error: unknown) => void }) {
@@ -14,12 +16,9 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
   // Each search counts one up: an answer for an earlier search (or its next page) is dropped.
   const searchNumber = useRef(0);
   const apiQuery = () => {
-    const api = apiFilters(query, ['sessionToken', 'studentEmail', 'eventType', 'order']);
-    // A date that does not parse (a hand-edited URL) is left out rather than breaking the page.
-    for (const field of ['since', 'until']) {
-      const time = instant(query.get(field));
-      if (time !== null) api.set(field, time.toISOString());
-    }
+    const api = searchFilters(query);
+    const order = query.get('order');
+    if (order) api.set('order', order);
     api.set('limit', '100');
     return api;
   };
@@ -63,12 +62,7 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
       setProblem(messageOf(error));
       return;
     }
-    // Times go into the URL as instants, so that a colleague elsewhere gets the same range.
-    for (const key of ['since', 'until']) {
-      const time = instant(next.get(key));
-      if (time !== null) next.set(key, time.toISOString());
-    }
-    setQuery(next);
+    setQuery(copyInstants(next, next));
   };
   return (
     <section>
@@ -97,6 +91,7 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
           {problem}
         </p>
       )}
+      {events.length > 0 && <SearchExport query={query} />}
       <EventList events={events} showSession />
       {next !== null && (
         <button type="button" disabled={loading} onClick={() => load(next, searchNumber.current)}>
@@ -107,15 +102,23 @@ export function Search({ query, setQuery, onError }: { query: URLSearchParams; s
   );
 }
 
-/** A time as the form or the URL gives it (an instant, or the browser's local time), or null if it does not parse. */
-function instant(value: string | null): Date | null {
-  const time = new Date(value ?? '');
-  return Number.isNaN(time.getTime()) ? null : time;
+/** The search's filters from the URL as the query API takes them (no order, no page size); throws on a mistyped data filter. */
+function searchFilters(query: URLSearchParams): URLSearchParams {
+  return copyInstants(query, apiFilters(query, ['sessionToken', 'studentEmail', 'eventType']));
 }
 
-/** An instant from the URL as a datetime-local field shows it: this browser's local time. */
-function localInput(value: string | null): string {
-  const time = instant(value);
-  if (time === null) return '';
-  return new Date(time.getTime() - time.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+/** Every event the search finds, not just the pages shown, oldest first (the export's order: a file reads in time). */
+function SearchExport({ query }: { query: URLSearchParams }) {
+  let filters: URLSearchParams;
+  try {
+    filters = searchFilters(query);
+  } catch {
+    // A mistyped data filter is reported beside the form; there is nothing to export.
+    return null;
+  }
+  return (
+    <p class="toolbar">
+      <ExportButtons filters={filters} what="these results" />
+    </p>
+  );
 }

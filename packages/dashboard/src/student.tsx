@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { EventList } from './event-list.js';
+import { ExportButtons } from './export-buttons.js';
 import { fullTime } from './format.js';
 import { useSessionEvents } from './live/use-session-events.js';
 import { Timeline } from './timeline.js';
@@ -12,13 +13,6 @@ export function Student({ sessionToken, onError }: { sessionToken: string; onErr
   if (shown === null) return <p class="muted">Loading {sessionToken}…</p>;
   const { events, complete, focus } = shown;
   const student = events.find((e) => e.student_email !== null);
-  const exportEvents = () => {
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([JSON.stringify(events, null, 2)], { type: 'application/json' }));
-    link.download = `${sessionToken}.json`;
-    link.click();
-    URL.revokeObjectURL(link.href);
-  };
   return (
     <section class="student">
       <h2>
@@ -32,9 +26,7 @@ export function Student({ sessionToken, onError }: { sessionToken: string; onErr
             {copied ? 'Copied' : 'Copy token'}
           </button>
         )}
-        <button type="button" onClick={exportEvents}>
-          Export this session
-        </button>
+        <ExportButtons filters={new URLSearchParams({ sessionToken })} what="this session" />
         {events.length > 0 && (
           <span class="muted">
             {complete ? '' : 'the latest '}

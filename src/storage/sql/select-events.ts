@@ -3,6 +3,7 @@ import type { EventQuery, ExportQuery, StoredEvent } from '../types.js';
 import type { Database } from './database.js';
 import { dataFilter } from './data-filter.js';
 import type { SqlEngine } from './sql-engine.js';
+import { runSessions } from './window-scope.js';
 
 type EventsScope = ExpressionBuilder<Database & { e: Database['events'] }, 'e'>;
 
@@ -59,6 +60,9 @@ function conditions(engine: SqlEngine, query: EventQuery | ExportQuery, eb: Even
     where.push(eb('e.event_id', query.order === 'asc' ? '>' : '<', query.afterEventId));
   }
   for (const filter of query.dataFilters) where.push(dataFilter(engine, filter));
+  if ('runFilters' in query && query.runFilters !== undefined && query.runFilters.length > 0) {
+    where.push(runSessions(engine, { dataFilters: query.runFilters, since: query.since, until: query.until }, 'e.session_token'));
+  }
   return where;
 }
 
