@@ -3,7 +3,7 @@
 // it prints PASS/MISS against the targets and exits 0 unless it could not run.
 // Env: BENCH_QUICK=1 (smoke run), BENCH_ROUNDS, BENCH_SECONDS, BENCH_READ_SECONDS,
 // BENCH_DATABASE_URL (PostgreSQL admin URL), BENCH_SKIP_BUILD=1 (use dist/ as built),
-// BENCH_PHASES (some of ingest, reads, live, instances; all by default).
+// BENCH_PHASES (some of ingest, reads, live, instances, analytics, retention; all by default).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -13,11 +13,13 @@ import type { BenchContext } from './lib/context.js';
 import { PostgresDatabases } from './lib/databases.js';
 import { killAllSync, stopAll } from './lib/processes.js';
 import { Report } from './lib/stats.js';
+import { measureAnalytics } from './phases/analytics.js';
 import { measureDirectInsert } from './phases/bulk.js';
 import { measureIngest } from './phases/ingest.js';
 import { measureInstances } from './phases/instances.js';
 import { measureLive } from './phases/live.js';
 import { measureReads } from './phases/reads.js';
+import { measureRetention } from './phases/retention.js';
 
 async function main(): Promise<void> {
   const config = loadBenchConfig(process.env);
@@ -50,6 +52,8 @@ async function main(): Promise<void> {
     if (phases.has('reads')) await measureReads(ctx);
     if (phases.has('live')) await measureLive(ctx);
     if (phases.has('instances')) await measureInstances(ctx);
+    if (phases.has('analytics')) await measureAnalytics(ctx);
+    if (phases.has('retention')) await measureRetention(ctx);
     ctx.report.printSummary();
     log(`done in ${((Date.now() - started) / 60_000).toFixed(1)} min`);
   } finally {

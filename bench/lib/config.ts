@@ -16,6 +16,10 @@ export interface BenchConfig {
   batchSize: number;
   /** Rows of the two read-phase databases, small then large. */
   readRows: readonly [number, number];
+  /** Rows of the analytics and export database. */
+  analyticsRows: number;
+  /** Rows of the PostgreSQL retention scenario's database. */
+  retentionRows: number;
   /** A PostgreSQL URL allowed to CREATE DATABASE; the bench databases are made beside it. */
   adminUrl: string;
   skipBuild: boolean;
@@ -25,7 +29,7 @@ export interface BenchConfig {
   root: string;
 }
 
-export const PHASES = ['ingest', 'reads', 'live', 'instances'] as const;
+export const PHASES = ['ingest', 'reads', 'live', 'instances', 'analytics', 'retention'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {
@@ -40,6 +44,8 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {
     readConnections: 10,
     batchSize: 100,
     readRows: quick ? [20_000, 200_000] : [200_000, 2_000_000],
+    analyticsRows: quick ? 200_000 : 1_000_000,
+    retentionRows: quick ? 1_000_000 : 10_000_000,
     adminUrl: env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     skipBuild: env.BENCH_SKIP_BUILD === '1',
     phases: parsePhases(env.BENCH_PHASES),

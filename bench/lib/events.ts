@@ -1,5 +1,6 @@
 /** Workshop-like events for load: the spec's event types, 200-400 bytes as JSON. */
 import { createRandom } from '../../scripts/demo/random.js';
+import type { HttpRequest } from './load.js';
 
 export interface BenchEvent {
   sessionToken: string;
@@ -83,4 +84,9 @@ export function singleBodies(count: number, seed = 1): Buffer[] {
 export function batchBodies(count: number, size: number, seed = 2): Buffer[] {
   const next = eventSource(200, seed);
   return Array.from({ length: count }, () => Buffer.from(JSON.stringify({ events: Array.from({ length: size }, next) })));
+}
+
+/** The bodies as ingest requests. */
+export function toPosts(bodies: Buffer[]): HttpRequest[] {
+  return bodies.map((body) => ({ method: 'POST', path: '/api/session-log', headers: { 'content-type': 'application/json' }, body }));
 }

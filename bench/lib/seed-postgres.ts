@@ -69,6 +69,7 @@ export async function postgresSeedDatabase(url: string, log: (line: string) => v
         await client.query('VACUUM (ANALYZE) events');
         await client.query('ANALYZE students, sessions');
       }),
+    settle: () => connect((client) => client.query('VACUUM (ANALYZE)').then(() => undefined)),
     useSessionIndex: (kind) =>
       connect(async (client) => {
         await client.query('DROP INDEX IF EXISTS events_session_idx');

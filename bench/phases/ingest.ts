@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { benchServerSpec, serviceSpec, type BenchContext } from '../lib/context.js';
-import { batchBodies, singleBodies } from '../lib/events.js';
+import { batchBodies, singleBodies, toPosts } from '../lib/events.js';
 import { failures, runLoad, type HttpRequest, type LoadResult } from '../lib/load.js';
 import { startServer, type ServerProcess, type ServerSpec } from '../lib/processes.js';
 import { migrate } from '../lib/seed.js';
@@ -137,10 +137,6 @@ async function durableLogs(ctx: BenchContext): Promise<Target[]> {
     }
   }
   return targets;
-}
-
-function toPosts(bodies: Buffer[]): HttpRequest[] {
-  return bodies.map((body) => ({ method: 'POST', path: '/api/session-log', headers: { 'content-type': 'application/json' }, body }));
 }
 
 function rotate<T>(items: readonly T[], by: number): T[] {

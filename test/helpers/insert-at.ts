@@ -45,15 +45,15 @@ export async function insertAt(databaseUrl: string, events: readonly PastEvent[]
       // The service's writer stores these with the events (insert-events-function.ts).
       const problems = stored.flatMap((row) => {
         const fact = problemFact(row.event_type, row.event_data);
-        return fact === null ? [] : [{ ...fact, eventId: row.event_id, sessionToken: row.session_token, at: row.created_at }];
+        return fact === null ? [] : [{ ...fact, eventId: row.event_id, sessionToken: row.session_token, atMs: row.created_at.getTime() }];
       });
       await client.query(
-        `INSERT INTO event_problems (event_id, session_token, created_at, kind, label, pattern, status, step, step_name)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::integer[], $8::text[], $9::text[])`,
+        `INSERT INTO event_problems (event_id, session_token, at_ms, kind, label, pattern, status, step, step_name)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::integer[], $8::text[], $9::text[])`,
         [
           problems.map((p) => p.eventId),
           problems.map((p) => p.sessionToken),
-          problems.map((p) => p.at),
+          problems.map((p) => p.atMs),
           problems.map((p) => p.kind),
           problems.map((p) => p.label),
           problems.map((p) => p.pattern),

@@ -135,8 +135,8 @@ const laterAnonymousEvents = sql`
 /** 009: each stored event's problem (the events skipped as already stored have none). */
 const problemsInsert = sql`,
     problems AS (
-      INSERT INTO event_problems (event_id, session_token, created_at, kind, label, pattern, status, step, step_name)
-      SELECT i.event_id, i.session_token, i.created_at, p.problem->>'kind', p.problem->>'label', p.problem->>'pattern',
+      INSERT INTO event_problems (event_id, session_token, at_ms, kind, label, pattern, status, step, step_name)
+      SELECT i.event_id, i.session_token, (extract(epoch FROM i.created_at) * 1000)::bigint, p.problem->>'kind', p.problem->>'label', p.problem->>'pattern',
              (p.problem->>'status')::integer, p.problem->>'step', p.problem->>'stepName'
       FROM inserted i
       JOIN unnest(p_problems) WITH ORDINALITY AS p(problem, idx) ON i.event_id = v_first + p.idx - 1

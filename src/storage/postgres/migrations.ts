@@ -208,7 +208,7 @@ export const postgresMigrations: Record<string, Migration> = {
       await sql`CREATE TABLE event_problems (
         event_id BIGINT PRIMARY KEY REFERENCES events (event_id) ON DELETE CASCADE,
         session_token TEXT NOT NULL,
-        created_at TIMESTAMPTZ NOT NULL,
+        at_ms BIGINT NOT NULL,
         kind TEXT NOT NULL,
         label TEXT,
         pattern TEXT NOT NULL,
@@ -216,10 +216,10 @@ export const postgresMigrations: Record<string, Migration> = {
         step TEXT,
         step_name TEXT
       )`.execute(db);
-      // The class-wide views read a window of one kind, grouped: from the index alone.
-      await sql`CREATE INDEX event_problems_window_idx ON event_problems (kind, created_at)
+      // The class-wide views read a window of one kind (hash-aggregated): from the index alone.
+      await sql`CREATE INDEX event_problems_window_idx ON event_problems (kind, at_ms)
         INCLUDE (label, pattern, status, session_token, step, step_name, event_id)`.execute(db);
-      await backfillProblems(db, (raw) => raw as Record<string, unknown>);
+      await backfillProblems(db, { data: (raw) => raw as Record<string, unknown>, time: (raw) => (raw as Date).getTime() });
       await createProblemsInsertFunction(db);
       await sql`ALTER TABLE step_stays ADD COLUMN next_step TEXT`.execute(db);
       await sql`WITH ordered AS (
@@ -230,6 +230,8 @@ export const postgresMigrations: Record<string, Migration> = {
         FROM ordered o LEFT JOIN session_activity sa ON sa.session_token = o.session_token
         WHERE s.ctid = o.id`.execute(db);
       await replaceTrackActivityFunction(db, { withNextStep: true });
+      await sql`CREATE INDEX step_stays_window_idx ON step_stays (arrived_at) INCLUDE (step, session_token, seconds, next_step, step_name)`.execute(db);
+      await sql`DROP INDEX step_stays_arrived_idx`.execute(db);
       await sql`CREATE INDEX sessions_student_idx ON sessions (student_id)`.execute(db);
       await sql`CREATE TABLE erasures (
         erasure_id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -72,11 +72,24 @@ export function openPostgresEngine(connectionString: string, options: PostgresOp
     changes,
     writeTransaction: (work) => db.transaction().execute(work),
     rowId: 'ctid',
-    // A cursor (pg-cursor, through Kysely's stream) holds one pooled connection while it reads.
     locksRows: true,
-    openReader: () => ({ db, release: () => Promise.resolve() }),
-    bucketOf: (column, origin, bucketSeconds) =>
-      sql<number>`floor(extract(epoch FROM (${column} - ${origin}::timestamptz)) / ${bucketSeconds})::integer`,
+    // A connection of its own for a cursor (pg-cursor, through Kysely's stream), without the
+    // pool's statement timeout: an export of a million rows reads for longer than any query may run.
+    openReader: () => {
+      const reader = new Kysely<Database>({
+        dialect: new PostgresDialect({
+          pool: discardBrokenClients(new pg.Pool({ connectionString, max: 1, connectionTimeoutMillis: options.connectTimeoutMs ?? 3000, keepAlive: true, application_name: 'session-log export' })),
+          cursor: Cursor,
+        }),
+      });
+      return { db: reader, release: () => reader.destroy() };
+    },
+    aggregating: (work) =>
+      db.transaction().execute(async (trx) => {
+        await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
+        return work(trx);
+      }),
+    unindexed: (column) => column,
     stepNumber: (text) => sql<number | null>`CASE WHEN ${text} ~ '^-?(0|[1-9][0-9]*)([.][0-9]*[1-9])?$' THEN ${text}::double precision END`,
     jsonField: postgresJsonField,
     isTransient,

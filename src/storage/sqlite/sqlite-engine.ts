@@ -52,8 +52,8 @@ export function openSqliteEngine(file: string): SqlEngine {
       const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteReader(file) }) });
       return { db: reader, release: () => reader.destroy() };
     },
-    bucketOf: (column, origin, bucketSeconds) =>
-      sql<number>`CAST((julianday(${column}) - julianday(${origin.toISOString()})) * 86400.0 / ${bucketSeconds} AS INTEGER)`,
+    aggregating: (work) => work(db),
+    unindexed: (column) => sql`+${column}`,
     // A text that reads back the same as a number is one: "3" and "2.5", not "3a" or "03".
     stepNumber: (text) => sql<number | null>`CASE WHEN CAST(CAST(${text} AS REAL) AS TEXT) IN (${text}, ${text} || '.0') THEN CAST(${text} AS REAL) END`,
     jsonField: sqliteJsonField,

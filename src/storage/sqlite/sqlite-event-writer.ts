@@ -47,8 +47,8 @@ export class SqliteEventWriter {
       VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (client_event_id) DO NOTHING`);
     this.insertProblem = db.prepare(`
-      INSERT INTO event_problems (event_id, session_token, created_at, kind, label, pattern, status, step, step_name)
-      VALUES (@eventId, @sessionToken, @at, @kind, @label, @pattern, @status, @step, @stepName)`);
+      INSERT INTO event_problems (event_id, session_token, at_ms, kind, label, pattern, status, step, step_name)
+      VALUES (@eventId, @sessionToken, @atMs, @kind, @label, @pattern, @status, @step, @stepName)`);
     this.selectEpoch = db.prepare('SELECT epoch FROM store_epoch');
     this.activity = new SqliteSessionActivity(db);
     const transaction = db.transaction((events: readonly NewEvent[], at: string) => this.write(events, at));
@@ -95,7 +95,7 @@ export class SqliteEventWriter {
       const eventId = Number(lastInsertRowid);
       stored.push({ eventId, sessionToken: event.sessionToken, eventType: event.eventType, eventData: event.eventData });
       const problem = problemFact(event.eventType, event.eventData);
-      if (problem !== null) this.insertProblem.run({ eventId, sessionToken: event.sessionToken, at, ...problem });
+      if (problem !== null) this.insertProblem.run({ eventId, sessionToken: event.sessionToken, atMs: Date.parse(at), ...problem });
     });
     learned.stays = this.activity.record(stored, at);
     return learned;
