@@ -73,12 +73,13 @@ export function openPostgresEngine(connectionString: string, options: PostgresOp
     writeTransaction: (work) => db.transaction().execute(work),
     rowId: 'ctid',
     locksRows: true,
-    // A connection of its own for a cursor (pg-cursor, through Kysely's stream), without the
-    // pool's statement timeout: an export of a million rows reads for longer than any query may run.
-    openReader: () => {
+    // A connection of its own (for a cursor, pg-cursor through Kysely's stream), without the
+    // pool's timeouts: an export of a million rows, or a migration's backfill, runs for
+    // longer than any other query may.
+    openLongRunning: (purpose) => {
       const reader = new Kysely<Database>({
         dialect: new PostgresDialect({
-          pool: discardBrokenClients(new pg.Pool({ connectionString, max: 1, connectionTimeoutMillis: options.connectTimeoutMs ?? 3000, keepAlive: true, application_name: 'session-log export' })),
+          pool: discardBrokenClients(new pg.Pool({ connectionString, max: 1, connectionTimeoutMillis: options.connectTimeoutMs ?? 3000, keepAlive: true, application_name: `session-log ${purpose}` })),
           cursor: Cursor,
         }),
       });

@@ -45,10 +45,13 @@ export interface SqlEngine {
   /** PostgreSQL locks rows (SELECT … FOR UPDATE); SQLite's write transactions lock the whole file. */
   readonly locksRows: boolean;
   /**
-   * A connection for one long read (an export's cursor) that holds up no other query;
-   * `release` when done. SQLite: a read-only connection of its own; PostgreSQL: the pool.
+   * A connection for one long operation that holds up no other query and that no timeout
+   * cuts: an export's cursor (`read`), the migrations (`migrate`, which may rewrite millions
+   * of rows); `release` when done. PostgreSQL: a connection of its own, without the pool's
+   * statement and query timeouts. SQLite: a read-only connection of its own to read; its
+   * one connection (which has no timeout) to migrate.
    */
-  openReader(): { db: Kysely<Database>; release: () => Promise<void> };
+  openLongRunning(purpose: 'read' | 'migrate'): { db: Kysely<Database>; release: () => Promise<void> };
   /**
    * Runs a few aggregating reads (the class-wide views) together. PostgreSQL: in one
    * transaction with room to hash their groups in memory (work_mem), where its default

@@ -38,11 +38,15 @@ export class SqlEventStore implements EventStore {
   }
 
   async migrate(): Promise<void> {
-    const migrator = new Migrator({
-      db: this.engine.db,
-      provider: { getMigrations: () => Promise.resolve(this.engine.migrations) },
+    const { error } = await this.guard(async () => {
+      const connection = this.engine.openLongRunning('migrate');
+      try {
+        const migrator = new Migrator({ db: connection.db, provider: { getMigrations: () => Promise.resolve(this.engine.migrations) } });
+        return await migrator.migrateToLatest();
+      } finally {
+        await connection.release();
+      }
     });
-    const { error } = await this.guard(() => migrator.migrateToLatest());
     if (error !== undefined) throw newerDatabase(error) ?? this.classify(error);
   }
 

@@ -11,7 +11,7 @@ const CHUNK = 1000;
  * closes the cursor and releases the connection.
  */
 export async function* streamEvents(engine: SqlEngine, query: ExportQuery): AsyncGenerator<StoredEvent> {
-  const reader = engine.openReader();
+  const reader = engine.openLongRunning('read');
   try {
     const horizon = query.order === 'asc' ? await engine.followHorizon() : undefined;
     for await (const row of selectEvents({ ...engine, db: reader.db }, query, horizon).stream(CHUNK)) {

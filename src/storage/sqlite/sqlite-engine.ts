@@ -47,8 +47,8 @@ export function openSqliteEngine(file: string): SqlEngine {
       }),
     rowId: 'rowid',
     locksRows: false,
-    openReader: () => {
-      if (file === ':memory:') return { db, release: () => Promise.resolve() };
+    openLongRunning: (purpose) => {
+      if (file === ':memory:' || purpose === 'migrate') return { db, release: () => Promise.resolve() };
       const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteReader(file) }) });
       return { db: reader, release: () => reader.destroy() };
     },
