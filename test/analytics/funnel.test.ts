@@ -1,6 +1,7 @@
 // GET /api/analytics/funnel on both engines, against a small class computed by hand.
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
+import type { FunnelStep } from '../../src/analytics/analytics-types.js';
 import { describeEachEngine } from '../helpers/each-engine.js';
 import { insertAt, type PastEvent } from '../helpers/insert-at.js';
 import { ADMIN_TOKEN, startApp, type RunningApp } from '../helpers/test-app.js';
@@ -17,17 +18,6 @@ function navigations(token: string, visits: Array<[step: number, minute: number]
     eventData: { from: visits[i - 1]?.[0] ?? to, to, toStepName: STEPS[to], run: tag },
     at: at(minute),
   }));
-}
-
-interface FunnelStep {
-  step: string | null;
-  stepName: string | null;
-  reached: number;
-  medianSeconds: number | null;
-  p90Seconds: number | null;
-  leftHere: number;
-  wentBack: number;
-  onStepNow: number;
 }
 
 await describeEachEngine('step funnel', (engine) => {

@@ -53,6 +53,11 @@ await describeEachEngine('erasure', (engine) => {
   });
 
   it('erases one session, and the student row once nothing else of theirs is left', async () => {
+    // Grace's second session: erasing the first leaves it, and her, whole.
+    assert.equal((await app.post({ sessionToken: 'ws_grace2', studentEmail: 'grace@example.com', ...navigation(0, 0) })).status, 200);
+    const first = await erase('/api/sessions/ws_grace2');
+    assert.deepEqual(((await first.json()) as { deleted: Record<string, number> }).deleted, { events: 1, sessions: 1, students: 0, stepStays: 0, alerts: 0 });
+    assert.equal((await readPage(await app.get('sessionToken=ws_grace'))).count, 3, 'her other session keeps its events');
     const response = await erase('/api/sessions/ws_grace');
     assert.equal(response.status, 200);
     assert.deepEqual(((await response.json()) as { deleted: Record<string, number> }).deleted.students, 1);
@@ -64,11 +69,11 @@ await describeEachEngine('erasure', (engine) => {
 
   it('keeps an audit record of each erasure that holds no email or token', async () => {
     const audit = await allRows(url, 'erasures');
-    assert.equal(audit.length, 3);
+    assert.equal(audit.length, 4);
     const text = JSON.stringify(audit).toLowerCase();
     for (const secret of ['ada@', 'grace@', 'ws_ada', 'ws_grace', 'ws_anon', ADMIN_TOKEN.toLowerCase()]) assert.ok(!text.includes(secret), `${secret} in ${text}`);
-    assert.deepEqual(audit.map((row) => row.subject_kind), ['student', 'session', 'session']);
-    assert.deepEqual(audit.map((row) => row.credential), ['token', 'token', 'token']);
+    assert.deepEqual(audit.map((row) => row.subject_kind), ['student', 'session', 'session', 'session']);
+    assert.deepEqual(audit.map((row) => row.credential), ['token', 'token', 'token', 'token']);
     assert.ok(audit.every((row) => /^[0-9a-f]{64}$/.test(String(row.subject_digest))));
   });
 

@@ -18,7 +18,8 @@ export function eraseSubject(engine: SqlEngine, subject: ErasureSubject, audit: 
     if (found === null) return null;
     const { tokens, studentIds } = found;
     const counts: ErasureCounts = {
-      events: await deleteEvents(trx, tokens, studentIds),
+      // A student's events are theirs by link too (an identified event of a session linked later); a session's are its own.
+      events: await deleteEvents(trx, tokens, subject.kind === 'student' ? studentIds : []),
       stepStays: await deleteIn(trx, 'step_stays', 'session_token', tokens),
       alerts: await deleteAlertsNaming(engine, trx, tokens),
       sessions: await deleteIn(trx, 'sessions', 'session_token', tokens),
