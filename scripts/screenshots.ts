@@ -1,5 +1,5 @@
 // `npm run screenshots`: the demo class in real Chromium, saved as the README's pictures
-// (docs/overview.png, docs/timeline.png). Runs the demo's service and class at 3× speed
+// (docs/overview.png, docs/timeline.png, docs/analytics.png). Runs the demo's service and class at 3× speed
 // until someone is stuck and someone has asked for help, then signs in and takes them.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -34,7 +34,11 @@ async function main(): Promise<void> {
       // The timeline opens on the student's latest error, already expanded.
       await page.locator('.timeline svg').waitFor();
       await page.screenshot({ path: path.join(DOCS, 'timeline.png') });
-      console.log(`saved ${path.join('docs', 'overview.png')} and ${path.join('docs', 'timeline.png')}`);
+      await page.goto(`${service.baseUrl}/?view=analytics&window=1h`);
+      await page.locator('#error-patterns table.report').waitFor();
+      await page.locator('#step-funnel canvas').waitFor();
+      await page.screenshot({ path: path.join(DOCS, 'analytics.png'), fullPage: true });
+      console.log(`saved ${['overview.png', 'timeline.png', 'analytics.png'].map((file) => path.join('docs', file)).join(', ')}`);
     } finally {
       await browser.close();
     }
