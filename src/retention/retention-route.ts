@@ -23,6 +23,10 @@ export const retentionRoute: FastifyPluginAsyncTypebox<{ job: RetentionJob; requ
     '/api/retention/run',
     {
       onRequest: requireInstructor,
+      // A POST with no body at all (curl -X POST) asks for the defaults.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         summary: 'Apply the retention now',
         description:
@@ -30,13 +34,13 @@ export const retentionRoute: FastifyPluginAsyncTypebox<{ job: RetentionJob; requ
           'this by itself every hour). Answers once done. 409 while another instance is doing it.',
         tags: ['retention'],
         security: [{ instructorToken: [] }],
-        body: Type.Optional(RunBody),
+        body: RunBody,
         response: { 200: RunResult, 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse, 503: ErrorResponse },
       },
     },
     async (request) => {
       try {
-        return { success: true as const, ...(await job.runNow(request.body?.dryRun ?? false)) };
+        return { success: true as const, ...(await job.runNow(request.body.dryRun ?? false)) };
       } catch (error) {
         if (error instanceof RetentionBusyError) throw new AppError('busy', 409, error.message);
         throw error;

@@ -90,6 +90,8 @@ await describeEachEngine('retention', (engine) => {
     });
     assert.equal(response.status, 400);
     assert.equal((await fetch(`${app.url}/api/retention/run`, { method: 'POST' })).status, 401);
+    const bare = await fetch(`${app.url}/api/retention/run`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    assert.equal(bare.status, 200, 'a POST with no body runs with the defaults');
   });
 });
 
