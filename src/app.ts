@@ -79,6 +79,8 @@ export async function buildApp(options: AppOptions) {
     bodyLimit: BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
     requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    // A session token is up to 256 characters, which a path carries percent-encoded (up to 12 per character).
+    routerOptions: { maxParamLength: 4096 },
     // Per-request lines would dominate an ingest endpoint's cost; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     // So would a child logger per request (15% of the ingest path's requests per second,

@@ -7,7 +7,12 @@
 
 /** Longest pattern kept: a stack trace pasted into a message is not a group key. */
 export const MAX_PATTERN_LENGTH = 300;
+/** The part of a message looked at: what a pattern keeps comes from its start, and work stays bounded whatever a client sends. */
+const MAX_INPUT_LENGTH = 2000;
 
+// Every rule starts a match only where a run of its characters starts (a lookbehind, not
+// \b): tried from inside a run, a rule that fails would rescan the run's rest from each
+// of its characters, quadratic in a long run that a client controls.
 const PREFIXED_ID = /\b[A-Za-z]+[_-](?=[A-Za-z0-9]*\d)[A-Za-z0-9]{4,}\b/;
 const PREFIXED_ID_G = new RegExp(PREFIXED_ID.source, 'g');
 
@@ -16,13 +21,13 @@ const URL_PATTERN = /(\bhttps?:\/\/[^\s"'<>)\]]+)/i;
 
 /** Applied in order: an email first (it holds ids and numbers of its own). */
 const MESSAGE_RULES: ReadonlyArray<readonly [RegExp, string]> = [
-  [/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '<email>'],
+  [/(?<![\w.+-])[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '<email>'],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
   // Secret keys as providers print them (sk-…, sk_live_…, pk_…, rk_…, with masking stars),
   // Twilio's SIDs (AC…, SK…, 32 hex), and long unspaced tokens mixing letters and digits.
   [/\b(sk|pk|rk)[-_][\w*-]{6,}/g, '<key>'],
   [/\b[A-Z]{2}[0-9a-f]{32}\b/g, '<key>'],
-  [/\b(?=[\w-]{20,})(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+/g, '<key>'],
+  [/(?<![\w-])(?=[\w-]{20,})(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+/g, '<key>'],
   [/\b0x[0-9a-f]+\b/gi, '<hex>'],
   [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/gi, '<hex>'],
   // Prefixed ids (ws_1234567890, req_8f2k3x, user-1042), not names such as gpt-4o.
@@ -36,7 +41,7 @@ const MESSAGE_RULES: ReadonlyArray<readonly [RegExp, string]> = [
  */
 export function normalizeMessage(message: string): string {
   // split() with a capturing group: URLs at the odd indexes, the text around them at the even.
-  const parts = message.split(URL_PATTERN).map((part, i) => (i % 2 === 1 ? normalizeUrl(part) : normalizeText(part)));
+  const parts = message.slice(0, MAX_INPUT_LENGTH).split(URL_PATTERN).map((part, i) => (i % 2 === 1 ? normalizeUrl(part) : normalizeText(part)));
   return clip(parts.join('').replace(/\s+/g, ' ').trim());
 }
 
@@ -53,7 +58,7 @@ function normalizeText(text: string): string {
  *   // 'https://api.twilio.com/<id>/Accounts/<id>/Calls.json'
  */
 export function normalizePath(endpoint: string): string {
-  const trimmed = endpoint.trim();
+  const trimmed = endpoint.slice(0, MAX_INPUT_LENGTH).trim();
   const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(trimmed)?.[0] ?? '';
   const path = trimmed.slice(origin.length).split(/[?#]/)[0] ?? '';
   return clip(origin.toLowerCase() + path.split('/').map(normalizeSegment).join('/'));

@@ -39,6 +39,12 @@ describe('normalizeMessage', () => {
     assert.notEqual(normalizeMessage('Model gpt-4o does not exist'), normalizeMessage('Model claude does not exist'));
   });
 
+  it('reads only a message’s first 2,000 characters, whatever a client sends', () => {
+    // What a client could send to make pattern matching slow: long runs of what the rules look for.
+    const runs = ['1-', 'a-', 'a.', 'a@', 'aB3-'].map((unit) => unit.repeat(50_000));
+    for (const run of runs) assert.equal(normalizeMessage(`${run}x`), normalizeMessage(`${run}y`), 'what lies past the start changes nothing');
+  });
+
   it('collapses whitespace and bounds the length', () => {
     assert.equal(normalizeMessage('  a \n\t b  '), 'a b');
     assert.equal(normalizeMessage('word '.repeat(200)).length, 300);

@@ -88,6 +88,14 @@ await describeEachEngine('erasure', (engine) => {
     assert.equal((await readPage(await app.get('limit=1000'))).count, before.count);
   });
 
+  it('erases a session whose token is as long as the service accepts (256 characters, percent-encoded in the path)', async () => {
+    const token = `ws_${'é'.repeat(253)}`;
+    assert.equal((await app.post({ sessionToken: token, ...navigation(0, 1) })).status, 200);
+    const response = await erase(`/api/sessions/${encodeURIComponent(token)}`);
+    assert.equal(response.status, 200);
+    assert.equal(((await response.json()) as { deleted: { events: number } }).deleted.events, 1);
+  });
+
   it('stores events that arrive for an erased session later as new, with the student made anew', async () => {
     assert.equal((await app.post({ sessionToken: 'ws_ada1', studentEmail: 'ada@example.com', ...navigation(2, 3) })).status, 200);
     assert.equal((await app.post({ sessionToken: 'ws_ada1', ...navigation(3, 4) })).status, 200);

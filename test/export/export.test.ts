@@ -2,11 +2,12 @@
 // stored events, spreadsheet formulas are neutralised, and a client that goes away stops the read.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { after, before, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import pg from 'pg';
 import { CSV_COLUMNS } from '../../src/export/csv-export.js';
 import type { EventStore, StoredEvent } from '../../src/storage/types.js';
+import { createStore } from '../../src/storage/index.js';
 import { describeEachEngine } from '../helpers/each-engine.js';
 import { ADMIN_TOKEN, readPage, startApp, type RunningApp } from '../helpers/test-app.js';
 
@@ -159,6 +160,36 @@ await describeEachEngine('export', (engine) => {
       const { rows } = await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE '%FROM "events"%' AND pid <> pg_backend_pid()`);
       await client.end();
       assert.equal((rows[0] as { n: number }).n, 0, 'no export query still running');
+    }
+  });
+});
+
+await describe('export from an in-memory SQLite database', () => {
+  // The timeout ends a hang (a read waiting on a connection held by the export), not a slow run.
+  it('leaves ingest and reads working while a client reads slowly', { timeout: 60_000 }, async () => {
+    const store = createStore('sqlite::memory:');
+    await store.migrate();
+    const app = await startApp({ url: 'sqlite::memory:', openStore: () => Promise.resolve(store) }, { store });
+    try {
+      const big = 'x'.repeat(4000);
+      for (let batch = 0; batch < 25; batch += 1) {
+        const events = Array.from({ length: 100 }, (_, i) => ({ sessionToken: 'ws_mem', eventType: 'action', eventData: { i, big } }));
+        assert.equal((await app.post({ events })).status, 200);
+      }
+      // A download of 10 MB, more than the socket's buffers hold, read no further than its first chunk and left open.
+      const stalled = await new Promise<http.ClientRequest>((resolve) => {
+        const request = http.get(`${app.url}/api/session-log/export?format=ndjson`, { headers: auth }, (response) => {
+          response.once('data', () => {
+            response.pause();
+            resolve(request);
+          });
+        });
+      });
+      assert.equal((await app.post({ sessionToken: 'ws_mem', eventType: 'action', eventData: { late: true } })).status, 200);
+      assert.equal((await readPage(await app.get('sessionToken=ws_mem&limit=1'))).events[0]?.event_data.late, true);
+      stalled.destroy();
+    } finally {
+      await app.close();
     }
   });
 });

@@ -83,7 +83,7 @@ export function openPostgresEngine(connectionString: string, options: PostgresOp
           cursor: Cursor,
         }),
       });
-      return { db: reader, release: () => reader.destroy() };
+      return { db: reader, shared: false, release: () => reader.destroy() };
     },
     aggregating: (work) =>
       db.transaction().execute(async (trx) => {

@@ -3,6 +3,8 @@ import { problemFact } from '../../analytics/problem-facts.js';
 import type { Database } from './database.js';
 
 const BATCH = 5000;
+/** Rows per INSERT: 9 values each, within SQLite's 32,766 bound variables. */
+const ROWS_PER_INSERT = 1000;
 
 /**
  * Migration 009's fill of event_problems for the events stored before it, with the same
@@ -29,7 +31,9 @@ export async function backfillProblems(
       const fact = problemFact(row.event_type, decode.data(row.event_data));
       return fact === null ? [] : [{ event_id: row.event_id, session_token: row.session_token, at_ms: decode.time(row.created_at), ...problemColumns(fact) }];
     });
-    if (problems.length > 0) await db.insertInto('event_problems').values(problems).execute();
+    for (let start = 0; start < problems.length; start += ROWS_PER_INSERT) {
+      await db.insertInto('event_problems').values(problems.slice(start, start + ROWS_PER_INSERT)).execute();
+    }
   }
 }
 

@@ -46,10 +46,15 @@ export async function countOlder(engine: SqlEngine, cutoff: Date): Promise<numbe
 
 type AgedTable = 'events' | 'step_stays' | 'session_activity' | 'alerts';
 
+/**
+ * The time is checked again on the row deleted: on PostgreSQL a row that a writer updated
+ * meanwhile (a session that came back) is re-read after the wait, and only the outer
+ * condition is checked against its new version.
+ */
 async function deleteOldest(trx: Trx, table: AgedTable, key: string, time: string, before: unknown, batch: number): Promise<number> {
   const result = await sql`DELETE FROM ${sql.table(table)} WHERE ${sql.ref(key)} IN (
       SELECT ${sql.ref(key)} FROM ${sql.table(table)} WHERE ${sql.ref(time)} < ${before} LIMIT ${batch}
-    )`.execute(trx);
+    ) AND ${sql.ref(time)} < ${before}`.execute(trx);
   return Number(result.numAffectedRows ?? 0);
 }
 

@@ -49,9 +49,11 @@ export interface SqlEngine {
    * cuts: an export's cursor (`read`), the migrations (`migrate`, which may rewrite millions
    * of rows); `release` when done. PostgreSQL: a connection of its own, without the pool's
    * statement and query timeouts. SQLite: a read-only connection of its own to read; its
-   * one connection (which has no timeout) to migrate.
+   * one connection (which has no timeout) to migrate. `shared`: the engine's own connection
+   * after all (an in-memory SQLite database, which no other connection sees), which a read
+   * must not hold across waits.
    */
-  openLongRunning(purpose: 'read' | 'migrate'): { db: Kysely<Database>; release: () => Promise<void> };
+  openLongRunning(purpose: 'read' | 'migrate'): { db: Kysely<Database>; shared: boolean; release: () => Promise<void> };
   /**
    * Runs a few aggregating reads (the class-wide views) together. PostgreSQL: in one
    * transaction with room to hash their groups in memory (work_mem), where its default

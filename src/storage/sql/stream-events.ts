@@ -14,9 +14,11 @@ export async function* streamEvents(engine: SqlEngine, query: ExportQuery): Asyn
   const reader = engine.openLongRunning('read');
   try {
     const horizon = query.order === 'asc' ? await engine.followHorizon() : undefined;
-    for await (const row of selectEvents({ ...engine, db: reader.db }, query, horizon).stream(CHUNK)) {
-      yield toStoredEvent(engine, row);
-    }
+    const select = selectEvents({ ...engine, db: reader.db }, query, horizon);
+    // An iterator left open on the engine's only connection would make every other query
+    // fail as busy while the client reads: read it all at once (its data is in memory anyway).
+    const rows = reader.shared ? await select.execute() : select.stream(CHUNK);
+    for await (const row of rows) yield toStoredEvent(engine, row);
   } finally {
     await reader.release();
   }

@@ -48,9 +48,9 @@ export function openSqliteEngine(file: string): SqlEngine {
     rowId: 'rowid',
     locksRows: false,
     openLongRunning: (purpose) => {
-      if (file === ':memory:' || purpose === 'migrate') return { db, release: () => Promise.resolve() };
+      if (file === ':memory:' || purpose === 'migrate') return { db, shared: true, release: () => Promise.resolve() };
       const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteReader(file) }) });
-      return { db: reader, release: () => reader.destroy() };
+      return { db: reader, shared: false, release: () => reader.destroy() };
     },
     aggregating: (work) => work(db),
     unindexed: (column) => sql`+${column}`,
