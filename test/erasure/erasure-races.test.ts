@@ -49,7 +49,10 @@ await describeEachEngine('erasure beside other students and writers', (engine) =
     }
   });
 
-  it('keeps an event a writer commits for the student while one of their sessions is erased (PostgreSQL)', { skip: engine.name !== 'postgres' }, async () => {
+  // PostgreSQL's writers run beside the deletion; SQLite's wait for its transaction to end.
+  if (engine.name !== 'postgres') return;
+
+  it('keeps an event a writer commits for the student while one of their sessions is erased', async () => {
     const database = await engine.createDatabase();
     const store = await database.openStore();
     try {
@@ -74,7 +77,7 @@ await describeEachEngine('erasure beside other students and writers', (engine) =
     }
   });
 
-  it('keeps the activity and link of a session that comes back while old rows are pruned (PostgreSQL)', { skip: engine.name !== 'postgres' }, async () => {
+  it('keeps the activity and link of a session that comes back while old rows are pruned', async () => {
     const database = await engine.createDatabase();
     const store = await database.openStore();
     try {
