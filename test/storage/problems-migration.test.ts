@@ -2,13 +2,10 @@
 // and failed call gets its group, every stay where it was left for.
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
-import { postgresMigrations } from '../../src/storage/postgres/migrations.js';
-import { sqliteMigrations } from '../../src/storage/sqlite/migrations.js';
+import { sql } from 'kysely';
 import type { EventStore } from '../../src/storage/types.js';
 import { describeEachEngine } from '../helpers/each-engine.js';
+import { openAtMigration } from '../helpers/older-schema.js';
 
 /** More errors than one INSERT of SQLite may bind (32,766 values: 3,640 rows of 9). */
 const ERRORS = 4000;
@@ -20,14 +17,7 @@ await describeEachEngine('migration 009 on an existing class', (engine) => {
   before(async () => {
     const database = await engine.createDatabase({ empty: true });
     const postgres = engine.name === 'postgres';
-    const db = new Kysely<unknown>({
-      dialect: postgres
-        ? new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url }) })
-        : new SqliteDialect({ database: new BetterSqlite3(database.url.slice('sqlite:'.length)) }),
-    });
-    const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(postgres ? postgresMigrations : sqliteMigrations) } });
-    const { error } = await migrator.migrateTo('008_alerts');
-    assert.equal(error, undefined);
+    const db = await openAtMigration(database.url, '008_alerts');
     const at = (i: number) => new Date(START + i * 1000).toISOString();
     const rows = Array.from({ length: ERRORS }, (_, i) => [
       `ws_${i % 40}`,

@@ -4,15 +4,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
-import pg from 'pg';
+import { Kysely, Migrator, SqliteDialect, sql, type Migration } from 'kysely';
 import { classOverview, type ClassOverview } from '../../src/sessions/class-overview.js';
 import { DEFAULT_RULES } from '../../src/sessions/status-rules.js';
-import { postgresMigrations } from '../../src/storage/postgres/migrations.js';
 import { sqliteMigrations } from '../../src/storage/sqlite/migrations.js';
 import type { EventStore } from '../../src/storage/types.js';
 import { describeEachEngine } from '../helpers/each-engine.js';
 import { cleanUpDatabases, ENGINES } from '../helpers/engines.js';
+import { openAtMigration } from '../helpers/older-schema.js';
 
 const NOW = new Date('2026-03-02T11:00:00.000Z');
 const at = (minutesAgo: number) => new Date(NOW.getTime() - minutesAgo * 60_000).toISOString();
@@ -43,13 +42,7 @@ await describeEachEngine('migration 004 on an existing class', (engine) => {
   before(async () => {
     const database = await engine.createDatabase({ empty: true });
     const postgres = engine.name === 'postgres';
-    const db = new Kysely<unknown>({
-      dialect: postgres
-        ? new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url }) })
-        : new SqliteDialect({ database: new BetterSqlite3(database.url.slice('sqlite:'.length)) }),
-    });
-    const { error } = await migrate(db, postgres ? postgresMigrations : sqliteMigrations, '003_session_activity');
-    if (error !== undefined) throw new Error('migrating to 003 failed', { cause: error });
+    const db = await openAtMigration(database.url, '003_session_activity');
     for (const [token, type, data, ago] of HISTORY) {
       await sql`INSERT INTO events (session_token, event_type, event_data, created_at) VALUES (${token}, ${type}, ${JSON.stringify(data)}, ${at(ago)})`.execute(db);
     }
