@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerBackup } from './commands/backup.js';
 import { registerErase } from './commands/erase.js';
 import { registerExport } from './commands/export.js';
 import { registerFunnel } from './commands/funnel.js';
@@ -37,7 +38,7 @@ function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`session-log: ${text.replace(/^error: /, '')}`) })
     .addHelpText('after', EXIT_CODES);
   addConnectionOptions(program);
-  for (const register of [registerServe, registerMigrate, registerQuery, registerTail, registerExport, registerPatterns, registerFunnel, registerPrune, registerErase, registerToken]) {
+  for (const register of [registerServe, registerMigrate, registerBackup, registerQuery, registerTail, registerExport, registerPatterns, registerFunnel, registerPrune, registerErase, registerToken]) {
     register(program);
   }
   return program;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { runCli } from './helpers/cli.js';
 
-const COMMANDS = [['serve'], ['migrate'], ['query'], ['tail'], ['export'], ['patterns'], ['funnel'], ['prune'], ['erase'], ['token'], ['token', 'rotate']];
+const COMMANDS = [['serve'], ['migrate'], ['backup'], ['query'], ['tail'], ['export'], ['patterns'], ['funnel'], ['prune'], ['erase'], ['token'], ['token', 'rotate']];
 
 await describe('session-log --help', { concurrency: true, timeout: 60_000 }, () => {
   it('lists every command and the exit codes', async () => {

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { checkedDatabaseUrl, DATABASE_URL_HELP, shown } from '../local-database.js';
 
 /** `migrate`: brings a database's schema up to date, without starting the service. */
 export function registerMigrate(program: Command): void {
   program
     .command('migrate')
     .description("Bring the database's schema up to date (the service also does it when it starts).")
-    .option('--database-url <url>', 'sqlite:<path> or postgres://… (DATABASE_URL; default sqlite:data/session-log.db)')
+    .option('--database-url <url>', DATABASE_URL_HELP)
     .addHelpText('after', '\nExample:\n  DATABASE_URL=postgres://logs@db:5432/logs session-log migrate')
     .action(async (options: { databaseUrl?: string }) => {
       const databaseUrl = await checkedDatabaseUrl(options.databaseUrl ?? process.env.DATABASE_URL);
@@ -24,23 +25,4 @@ export function registerMigrate(program: Command): void {
       }
       process.stdout.write(`migrated ${shown(databaseUrl)}: the schema is up to date\n`);
     });
-}
-
-/** The service's own reading of DATABASE_URL (its checks, its default). */
-async function checkedDatabaseUrl(raw: string | undefined): Promise<string> {
-  const { ConfigError, loadConfig } = await import('../../config.js');
-  try {
-    return loadConfig({ DATABASE_URL: raw }).databaseUrl;
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message, ExitCode.usage);
-    throw error;
-  }
-}
-
-/** The database's address without its password. */
-function shown(databaseUrl: string): string {
-  if (!URL.canParse(databaseUrl) || databaseUrl.startsWith('sqlite:')) return databaseUrl;
-  const url = new URL(databaseUrl);
-  if (url.password !== '') url.password = '***';
-  return url.toString();
 }
