@@ -23,7 +23,9 @@ export function serviceSpec(config: BenchConfig, name: string, databaseUrl: stri
     name,
     args: ['dist/server.js'],
     cwd: config.root,
-    env: { DATABASE_URL: databaseUrl, SESSION_LOG_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn' },
+    // The seeded events are from 2025: the service's default retention (90 days) would remove
+    // them while they are measured. The retention phase sets its own.
+    env: { DATABASE_URL: databaseUrl, SESSION_LOG_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn', RETENTION_DAYS: '0' },
     readyPath: '/healthz',
   };
 }

@@ -28,14 +28,22 @@ const integer = (value: unknown) => (typeof value === 'number' && Number.isInteg
  *   // { kind: 'error', label: 'openai_validation_failed', pattern: 'Bad key <key>', status: null, step: '0', stepName: null }
  */
 export function problemFact(eventType: string, data: Record<string, unknown>): ProblemFact | null {
-  const where = { step: asText(data.currentStep), stepName: asText(data.stepName) };
-  if (eventType === 'error') {
-    const message = text(data.errorMessage) ?? text(data.message) ?? '';
-    return { kind: 'error', label: text(data.errorType) ?? text(data.type), pattern: normalizeMessage(message), status: integer(data.statusCode ?? data.status), ...where };
-  }
-  if (eventType !== 'api_call') return null;
+  // Most events are neither: they cost the writer these two comparisons only.
+  if (eventType === 'error') return errorFact(data);
+  if (eventType === 'api_call') return failedCallFact(data);
+  return null;
+}
+
+function errorFact(data: Record<string, unknown>): ProblemFact {
+  const message = text(data.errorMessage) ?? text(data.message) ?? '';
+  return { kind: 'error', label: text(data.errorType) ?? text(data.type), pattern: normalizeMessage(message), status: integer(data.statusCode ?? data.status), ...stepOf(data) };
+}
+
+function failedCallFact(data: Record<string, unknown>): ProblemFact | null {
   const status = integer(data.status ?? data.statusCode);
   if (data.success !== false && (status === null || status < 400)) return null;
   const method = text(data.method)?.toUpperCase() ?? null;
-  return { kind: 'api_call', label: method, pattern: normalizePath(text(data.endpoint) ?? text(data.url) ?? ''), status, ...where };
+  return { kind: 'api_call', label: method, pattern: normalizePath(text(data.endpoint) ?? text(data.url) ?? ''), status, ...stepOf(data) };
 }
+
+const stepOf = (data: Record<string, unknown>) => ({ step: asText(data.currentStep), stepName: asText(data.stepName) });

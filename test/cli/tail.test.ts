@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
-import { startCli, type RunningCli } from './helpers/cli.js';
+import type { WatchedChild } from '../helpers/watched-child.js';
+import { startCli } from './helpers/cli.js';
 import { noStreamProxy } from './helpers/no-stream-proxy.js';
 import { startService, type Service } from './helpers/service.js';
 
@@ -18,9 +19,9 @@ const parse = (stdout: string) =>
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as Printed);
-const printed = (tail: RunningCli) => parse(tail.stdout());
+const printed = (tail: WatchedChild) => parse(tail.stdout());
 /** Until the tail has printed the event labelled `label`; then all it printed. */
-const untilLabel = async (tail: RunningCli, label: string) => {
+const untilLabel = async (tail: WatchedChild, label: string) => {
   await tail.until((stdout) => parse(stdout).some((event) => event.event_data.label === label));
   return printed(tail);
 };
@@ -29,7 +30,7 @@ const untilLabel = async (tail: RunningCli, label: string) => {
  * A tail shows what is logged once it follows: until it prints something, keep logging
  * an event it must not show and one it must. No clock involved, only the order of things.
  */
-async function untilItShowsOne(service: Service, tail: RunningCli): Promise<void> {
+async function untilItShowsOne(service: Service, tail: WatchedChild): Promise<void> {
   for (let round = 0; printed(tail).length === 0; round += 1) {
     if (tail.child.exitCode !== null) throw new Error(`tail exited: ${tail.stderr()}`);
     await service.post([
@@ -41,7 +42,7 @@ async function untilItShowsOne(service: Service, tail: RunningCli): Promise<void
 }
 
 const services: Service[] = [];
-const tails: RunningCli[] = [];
+const tails: WatchedChild[] = [];
 /** `session-log tail <args>`, stopped after the tests whatever happens. */
 const startTail = (args: string[], env: Record<string, string>) => {
   const tail = startCli(['tail', ...args], env);

@@ -162,7 +162,35 @@ await describeEachEngine('export', (engine) => {
       assert.equal((rows[0] as { n: number }).n, 0, 'no export query still running');
     }
   });
+
+  // A download whose connection to PostgreSQL is killed part-way (SQLite has no connection to lose).
+  if (engine.name !== 'postgres') return;
+
+  it('cuts a download short when the database goes away under it, so that no client takes it for whole', async () => {
+    const outcome = await new Promise<string>((resolve, reject) => {
+      const request = http.get(`${app.url}/api/session-log/export?format=ndjson&sessionToken=ws_bulk`, { headers: auth }, (response) => {
+        response.once('data', () => {
+          response.pause();
+          void killExportConnection(databaseUrl).then(() => response.resume());
+        });
+        response.on('end', () => resolve('ended as complete'));
+        response.on('error', () => resolve('cut short'));
+        response.on('aborted', () => resolve('cut short'));
+      });
+      request.on('error', reject);
+    });
+    assert.equal(outcome, 'cut short');
+    assert.equal((await readPage(await app.get('limit=1'))).count, 1, 'the service carries on');
+  });
 });
+
+/** Ends the export's own connection, as a database restart or a failover would. */
+async function killExportConnection(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'session-log read'`);
+  await client.end();
+}
 
 await describe('export from an in-memory SQLite database', () => {
   // The timeout ends a hang (a read waiting on a connection held by the export), not a slow run.

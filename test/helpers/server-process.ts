@@ -1,17 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { watchChild, type WatchedChild } from './watched-child.js';
 
 const SERVER = path.resolve(import.meta.dirname, '../../src/server.ts');
+const LISTENING = /Server listening at (http:\/\/[\d.:]+)/;
 
 /** `src/server.ts` as a real process, as `npm start` runs it (through tsx, without a build). */
-export interface ServerProcess {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
+export interface ServerProcess extends Omit<WatchedChild, 'until'> {
   /** Resolves with the base URL once the server logs that it listens. */
   listening(): Promise<string>;
-  exited(): Promise<number | null>;
 }
 
 export function startServer(env: Record<string, string>): ServerProcess {
@@ -19,23 +16,12 @@ export function startServer(env: Record<string, string>): ServerProcess {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exit = once(child, 'exit').then(([code]) => code as number | null);
+  const { until, ...watched } = watchChild(child);
   return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    exited: () => exit,
+    ...watched,
     async listening() {
-      for (;;) {
-        const url = /Server listening at (http:\/\/[\d.:]+)/.exec(out)?.[1];
-        if (url !== undefined) return url;
-        if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}: ${err}`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      await until((out) => LISTENING.test(out));
+      return LISTENING.exec(watched.stdout())?.[1] ?? '';
     },
   };
 }

@@ -31,7 +31,8 @@ export async function startApp(
   options: Partial<AppOptions> = {},
 ): Promise<RunningApp> {
   const store = options.store ?? (await database.openStore());
-  const app = await buildApp({ store, adminToken: ADMIN_TOKEN, corsOrigins: '*', ...options });
+  // Tests write histories months old: the default retention would remove them a minute into a long suite.
+  const app = await buildApp({ store, adminToken: ADMIN_TOKEN, corsOrigins: '*', retention: { days: 0 }, ...options });
   const ingestHosts: string[] = [];
   const ingestBodies: string[] = [];
   const isIngest = (request: FastifyRequest) => request.method === 'POST' && request.url === '/api/session-log';

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type Cursor from 'pg-cursor';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 
 /**
@@ -12,9 +13,13 @@ export function discardBrokenClients(pool: pg.Pool): PostgresPool {
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
       let broken = false;
+      const waiting = new Set<() => void>();
       const markBroken = () => {
         broken = true;
+        for (const wake of waiting) wake();
+        waiting.clear();
       };
+      const untilBroken = () => (broken ? Promise.resolve() : new Promise<void>((resolve) => waiting.add(resolve)));
       client.on('error', markBroken);
       const query = async (text: string, values: readonly unknown[]) => {
         try {
@@ -26,15 +31,26 @@ export function discardBrokenClients(pool: pg.Pool): PostgresPool {
       };
       // A cursor (Kysely's stream) is submitted as is: pg returns it for its reader to pull.
       const submit = (queryOrText: unknown, values?: readonly unknown[]) =>
-        typeof queryOrText === 'string' ? query(queryOrText, values ?? []) : client.query(queryOrText as pg.Submittable);
+        typeof queryOrText === 'string' ? query(queryOrText, values ?? []) : closingWithConnection(client.query(queryOrText as Cursor), untilBroken);
       return {
         query: submit as unknown as PostgresPoolClient['query'],
         release: (destroy?: boolean) => {
           client.off('error', markBroken);
+          waiting.clear();
           client.release(destroy === true || broken);
         },
       };
     },
     end: () => pool.end(),
   };
+}
+
+/**
+ * A cursor's close waits for the server's answer, which a lost connection never sends:
+ * an export whose backend was killed would hang there for ever (Kysely closes the cursor
+ * when its read fails). It ends with the connection instead.
+ */
+function closingWithConnection(cursor: Cursor, untilBroken: () => Promise<void>): Cursor {
+  const close = cursor.close.bind(cursor);
+  return Object.assign(cursor, { close: () => Promise.race([close(), untilBroken()]) });
 }

@@ -77,12 +77,10 @@ export function openPostgresEngine(connectionString: string, options: PostgresOp
     // pool's timeouts: an export of a million rows, or a migration's backfill, runs for
     // longer than any other query may.
     openLongRunning: (purpose) => {
-      const reader = new Kysely<Database>({
-        dialect: new PostgresDialect({
-          pool: discardBrokenClients(new pg.Pool({ connectionString, max: 1, connectionTimeoutMillis: options.connectTimeoutMs ?? 3000, keepAlive: true, application_name: `session-log ${purpose}` })),
-          cursor: Cursor,
-        }),
-      });
+      const own = new pg.Pool({ connectionString, max: 1, connectionTimeoutMillis: options.connectTimeoutMs ?? 3000, keepAlive: true, application_name: `session-log ${purpose}` });
+      // As for the main pool: an idle connection that fails would otherwise crash the process.
+      own.on('error', (error) => options.onIdleClientError?.(error));
+      const reader = new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardBrokenClients(own), cursor: Cursor }) });
       return { db: reader, shared: false, release: () => reader.destroy() };
     },
     aggregating: (work) =>

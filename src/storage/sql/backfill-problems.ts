@@ -38,6 +38,6 @@ export async function backfillProblems(
 }
 
 /** A ProblemFact as event_problems' columns. */
-export function problemColumns(fact: NonNullable<ReturnType<typeof problemFact>>) {
+function problemColumns(fact: NonNullable<ReturnType<typeof problemFact>>) {
   return { kind: fact.kind, label: fact.label, pattern: fact.pattern, status: fact.status, step: fact.step, step_name: fact.stepName };
 }
