@@ -10,7 +10,12 @@ import cookie from '@fastify/cookie';
 import { cookieSecret, instructorAuth } from './http/instructor-auth.js';
 import { authRoutes } from './routes/auth.js';
 import { registerOpenApi } from './http/openapi.js';
+import { DEFAULT_RATE_LIMITS, registerRateLimits, type RateLimits } from './http/rate-limits.js';
+import { requestIdGenerator } from './http/request-id.js';
+import { registerRequestLog } from './http/request-log.js';
 import { validatorCompiler } from './http/validator-compiler.js';
+import { registerMetrics } from './metrics/metrics-route.js';
+import { ServiceMetrics } from './metrics/service-metrics.js';
 import { GroupCommitter, groupCommitFor, type GroupCommitOptions } from './ingest/group-commit.js';
 import { DEFAULT_ALERT_OPTIONS, type AlertOptions } from './alerts/alert-options.js';
 import { alertRoutes } from './alerts/alert-routes.js';
@@ -61,6 +66,10 @@ export interface AppOptions {
   webhooks?: Partial<WebhookOptions>;
   /** RETENTION_DAYS and the cleanup's pace where they differ from the defaults. */
   retention?: Partial<RetentionOptions>;
+  /** Requests per minute per instance where they differ from the defaults (0: no limit). */
+  rateLimits?: Partial<RateLimits>;
+  /** METRICS_TOKEN: may read GET /metrics and nothing else. */
+  metricsToken?: string | null;
 }
 
 /** 1 MB over a slow phone link takes seconds; a request still arriving after this is cut (408). */
@@ -78,6 +87,7 @@ export async function buildApp(options: AppOptions) {
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
+    genReqId: requestIdGenerator(options.trustProxy ?? false),
     requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
     // A session token is up to 256 characters, which a path carries percent-encoded (up to 12 per character).
     routerOptions: { maxParamLength: 4096 },
@@ -91,17 +101,24 @@ export async function buildApp(options: AppOptions) {
   app.setValidatorCompiler(validatorCompiler());
   registerJsonBodies(app);
   registerErrorHandler(app);
+  registerRequestLog(app);
   await registerIngestCors(app, options.corsOrigins);
   await registerOpenApi(app, VERSION);
 
-  const committer = new GroupCommitter(options.store, options.groupCommit ?? groupCommitFor(options.store), () =>
-    options.store.changes.announce('events'),
-  );
+  const metrics = new ServiceMetrics();
+  const committer = new GroupCommitter(options.store, options.groupCommit ?? groupCommitFor(options.store), {
+    ...metrics.commits,
+    committed: (events, seconds) => {
+      metrics.commits.committed(events, seconds);
+      options.store.changes.announce('events');
+    },
+  });
   app.addHook('onClose', () => committer.drain());
   const feed = new LiveFeed(options.store, DEFAULT_FEED_OPTIONS, (error) => app.log.warn({ err: error }, 'live feed: reading new events failed'));
   const hub = new LiveHub(options.store, feed, { ...DEFAULT_LIVE_OPTIONS, ...options.live }, (error) =>
     app.log.warn({ err: error }, 'live stream: a subscription failed'),
   );
+  metrics.watch({ queuedEvents: () => committer.queuedEventCount, liveConnections: () => hub.connectionCount, poolUse: () => options.store.poolUse() });
   // Long-lived streams would hold the close open: they end, saying so, and clients resume elsewhere.
   app.addHook('preClose', async () => hub.closeAll());
   const statusRules = { ...DEFAULT_RULES, ...options.statusRules };
@@ -109,8 +126,12 @@ export async function buildApp(options: AppOptions) {
     options.store,
     feed,
     { alerts: { ...DEFAULT_ALERT_OPTIONS, statusRules, ...options.alerts }, webhooks: { ...DEFAULT_WEBHOOK_OPTIONS, ...options.webhooks } },
-    isReady,
-    (error) => app.log.warn({ err: error }, 'alerts: evaluation or delivery failed'),
+    {
+      isReady,
+      onError: (error) => app.log.warn({ err: error }, 'alerts: evaluation or delivery failed'),
+      onFired: () => metrics.alertFired(),
+      onDelivery: (outcome) => metrics.delivery(outcome),
+    },
   );
   app.addHook('onReady', async () => alerts.start());
   app.addHook('onClose', () => alerts.stop());
@@ -127,9 +148,11 @@ export async function buildApp(options: AppOptions) {
   await app.register(sdkRoutes, { scripts: options.sdk ?? sdkScripts() });
   await registerDashboard(app, options.dashboardRoot ?? dashboardRoot());
   await app.register(cookie, { secret: cookieSecret(options.adminToken) });
-  const auth = instructorAuth(options.adminToken, options.store);
+  const limits = await registerRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }, (limit) => metrics.rateLimited(limit));
+  const auth = instructorAuth(options.adminToken, options.store, limits.signIn);
+  registerMetrics(app, metrics, { metricsToken: options.metricsToken ?? null, requireInstructor: auth.require });
   await app.register(authRoutes, { auth });
-  await app.register(sessionLogRoutes, { store: options.store, committer, requireInstructor: auth.require });
+  await app.register(sessionLogRoutes, { store: options.store, committer, requireInstructor: auth.require, limits });
   await app.register(fastifySSE, { heartbeatInterval: hub.options.heartbeatMs });
   await app.register(liveRoutes, { hub, requireInstructor: auth.require });
   await app.register(sessionsRoutes, { store: options.store, requireInstructor: auth.require, rules: statusRules });

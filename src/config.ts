@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { Value } from 'typebox/value';
 import { Type } from 'typebox';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './http/rate-limits.js';
 import { StatusRules } from './sessions/overview-schema.js';
 
 /** Everything the service reads from its environment, parsed and checked once at start. */
@@ -29,6 +30,10 @@ export interface Config {
   allowPrivateWebhooks: boolean;
   /** Events older than this many days are removed by the service; 0 keeps them forever. */
   retentionDays: number;
+  /** Requests per minute per instance; 0 turns a limit off. */
+  rateLimits: RateLimits;
+  /** A token that may read GET /metrics and nothing else; null: the instructor token only. */
+  metricsToken: string | null;
 }
 
 /** A bad environment value; its message is one line naming the variable. */
@@ -51,7 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     host: nonEmpty('HOST', env.HOST) ?? '127.0.0.1',
     databaseUrl,
     dataDir: dataDirFor(databaseUrl),
-    adminToken: parseAdminToken(env.SESSION_LOG_ADMIN_TOKEN),
+    adminToken: parseSecret('SESSION_LOG_ADMIN_TOKEN', env.SESSION_LOG_ADMIN_TOKEN),
     corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
     logLevel: parseLogLevel(env.LOG_LEVEL),
     statusRules: parseStatusRules(env.SESSION_LOG_STATUS_RULES),
@@ -60,6 +65,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     publicUrl: parsePublicUrl(env.PUBLIC_URL),
     allowPrivateWebhooks: parseFlag('ALERT_WEBHOOK_ALLOW_PRIVATE', env.ALERT_WEBHOOK_ALLOW_PRIVATE),
     retentionDays: parseRetentionDays(env.RETENTION_DAYS),
+    rateLimits: {
+      ingestPerAddress: parseLimit('RATE_LIMIT_INGEST_PER_IP', env.RATE_LIMIT_INGEST_PER_IP, DEFAULT_RATE_LIMITS.ingestPerAddress),
+      ingestPerSession: parseLimit('RATE_LIMIT_INGEST_PER_SESSION', env.RATE_LIMIT_INGEST_PER_SESSION, DEFAULT_RATE_LIMITS.ingestPerSession),
+      failedSignIns: parseLimit('RATE_LIMIT_SIGNIN', env.RATE_LIMIT_SIGNIN, DEFAULT_RATE_LIMITS.failedSignIns),
+    },
+    metricsToken: parseSecret('METRICS_TOKEN', env.METRICS_TOKEN) ?? null,
   };
 }
 
@@ -83,6 +94,14 @@ function parseCount(variable: string, raw: string | undefined, fallback: number)
   const value = nonEmpty(variable, raw);
   if (value === undefined) return fallback;
   if (!/^[1-9]\d{0,6}$/.test(value)) throw new ConfigError(variable, `expected a whole number from 1 to 9999999, got "${value}"`);
+  return Number(value);
+}
+
+/** Requests per minute; 0 turns the limit off. */
+function parseLimit(variable: string, raw: string | undefined, fallback: number): number {
+  const value = nonEmpty(variable, raw);
+  if (value === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(value)) throw new ConfigError(variable, `expected a whole number of requests per minute (0: no limit), got "${value}"`);
   return Number(value);
 }
 
@@ -132,11 +151,9 @@ function dataDirFor(databaseUrl: string): string {
   return path.dirname(sqlitePath);
 }
 
-function parseAdminToken(raw: string | undefined): string | undefined {
-  const value = nonEmpty('SESSION_LOG_ADMIN_TOKEN', raw);
-  if (value !== undefined && value.length < MIN_TOKEN_LENGTH) {
-    throw new ConfigError('SESSION_LOG_ADMIN_TOKEN', `must be at least ${MIN_TOKEN_LENGTH} characters`);
-  }
+function parseSecret(variable: string, raw: string | undefined): string | undefined {
+  const value = nonEmpty(variable, raw);
+  if (value !== undefined && value.length < MIN_TOKEN_LENGTH) throw new ConfigError(variable, `must be at least ${MIN_TOKEN_LENGTH} characters`);
   return value;
 }
 

@@ -34,3 +34,10 @@ export class ServiceUnavailableError extends AppError {
     super('unavailable', 503, message, { 'retry-after': String(retryAfterSeconds) });
   }
 }
+
+/** Over a rate limit: the client should retry after `retryAfterSeconds`. */
+export class RateLimitedError extends AppError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super('rate_limited', 429, message, { 'retry-after': String(retryAfterSeconds) });
+  }
+}

@@ -29,11 +29,13 @@ async function main(): Promise<void> {
     alerts: { publicUrl: config.publicUrl },
     webhooks: { allowPrivate: config.allowPrivateWebhooks },
     retention: { days: config.retentionDays },
+    rateLimits: config.rateLimits,
+    metricsToken: config.metricsToken,
     isReady: () => ready,
     logger: {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
-      serializers: { req: (req) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }) },
+      serializers: { req: (req) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }), err: loggedError },
     },
   });
   onShutdown(async () => {
@@ -59,6 +61,14 @@ async function main(): Promise<void> {
   ready = true;
   app.log.info({ engine: config.databaseUrl.split(':')[0] }, 'ready to take events');
   for (const script of sdk) app.log.info({ path: script.path, integrity: script.integrity }, 'browser SDK served');
+}
+
+/**
+ * An error as logged: what it is and where, never the values it was about (PostgreSQL's
+ * detail names the row's values, a student's email among them).
+ */
+function loggedError(error: Error & { code?: unknown }) {
+  return { type: error.name, message: error.message, code: error.code, stack: error.stack ?? '' };
 }
 
 const readConfig = (): Config => configured(() => loadConfig(process.env));

@@ -23,7 +23,24 @@ await describe('loadConfig', () => {
       publicUrl: null,
       allowPrivateWebhooks: false,
       retentionDays: 90,
+      rateLimits: { ingestPerAddress: 60_000, ingestPerSession: 600, failedSignIns: 10 },
+      metricsToken: null,
     });
+  });
+
+  it('reads rate limits per minute (0 turns one off) and refuses anything else, naming the variable', () => {
+    const config = loadConfig({ RATE_LIMIT_INGEST_PER_IP: '120000', RATE_LIMIT_INGEST_PER_SESSION: '0', RATE_LIMIT_SIGNIN: '5' });
+    assert.deepEqual(config.rateLimits, { ingestPerAddress: 120_000, ingestPerSession: 0, failedSignIns: 5 });
+    for (const variable of ['RATE_LIMIT_INGEST_PER_IP', 'RATE_LIMIT_INGEST_PER_SESSION', 'RATE_LIMIT_SIGNIN']) {
+      for (const bad of ['-1', '1e3', '10/s', 'many']) {
+        assert.throws(() => loadConfig({ [variable]: bad }), new RegExp(`^ConfigError: ${variable}: expected a whole number of requests per minute`), `${variable}=${bad}`);
+      }
+    }
+  });
+
+  it('takes a metrics token of at least 16 characters', () => {
+    assert.equal(loadConfig({ METRICS_TOKEN: 'prometheus-scrape-token' }).metricsToken, 'prometheus-scrape-token');
+    assert.throws(() => loadConfig({ METRICS_TOKEN: 'short' }), /^ConfigError: METRICS_TOKEN: must be at least 16 characters/);
   });
 
   it('keeps events 90 days by default, forever with RETENTION_DAYS=0, and refuses what is not a whole number of days', () => {

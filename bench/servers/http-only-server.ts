@@ -13,6 +13,7 @@ const store: EventStore = {
   migrate: () => Promise.resolve(),
   insertEvents: () => Promise.resolve(),
   ping: () => Promise.resolve(),
+  poolUse: () => null,
   close: () => Promise.resolve(),
   queryEvents: notMeasured,
   latestSettledEventId: notMeasured,

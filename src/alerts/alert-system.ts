@@ -3,7 +3,16 @@ import type { EventStore } from '../storage/types.js';
 import { AlertEvaluator } from './alert-evaluator.js';
 import type { AlertOptions } from './alert-options.js';
 import { AlertFeed } from './alert-feed.js';
-import { WebhookWorker, type WebhookOptions } from './webhook-worker.js';
+import { WebhookWorker, type DeliveryOutcome, type WebhookOptions } from './webhook-worker.js';
+
+export interface AlertHooks {
+  /** False until the schema is migrated: nothing is read before. */
+  isReady: () => boolean;
+  onError: (error: unknown) => void;
+  /** For metrics: an alert fired here, and each webhook attempt's outcome. */
+  onFired?: () => void;
+  onDelivery?: (outcome: DeliveryOutcome) => void;
+}
 
 /**
  * The alert system of one instance: the evaluator that fires alerts, the feed that hands
@@ -20,15 +29,14 @@ export class AlertSystem {
     store: EventStore,
     events: LiveFeed,
     readonly options: { alerts: AlertOptions; webhooks: WebhookOptions },
-    /** False until the schema is migrated: nothing is read before. */
-    isReady: () => boolean,
-    onError: (error: unknown) => void,
+    { isReady, onError, onFired, onDelivery }: AlertHooks,
   ) {
     this.feed = new AlertFeed(store.alerts, store.changes, onError);
-    this.webhooks = new WebhookWorker(store.alerts, options.webhooks, { isReady, onError });
+    this.webhooks = new WebhookWorker(store.alerts, options.webhooks, { isReady, onError, onDelivery });
     this.evaluator = new AlertEvaluator(store, events, options.alerts, {
       isReady,
       onAlert: (alert) => {
+        onFired?.();
         this.feed.publish(alert);
         this.webhooks.wake();
         store.changes.announce('alerts');

@@ -31,6 +31,9 @@ export const DEFAULT_WEBHOOK_OPTIONS: WebhookOptions = {
 /** Deliveries taken per look. */
 const BATCH = 10;
 
+/** What became of one attempt: delivered, to be tried again, or given up. */
+export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed';
+
 /**
  * Posts alerts' webhooks from the database's delivery queue, on every instance: each
  * takes due deliveries with a lease (no other instance takes them meanwhile), posts each
@@ -48,7 +51,7 @@ export class WebhookWorker {
   constructor(
     private readonly store: AlertStore,
     private readonly options: WebhookOptions,
-    private readonly hooks: { isReady: () => boolean; onError: (error: unknown) => void },
+    private readonly hooks: { isReady: () => boolean; onError: (error: unknown) => void; onDelivery?: ((outcome: DeliveryOutcome) => void) | undefined },
   ) {}
 
   /** Looks at the queue now, then whenever a delivery falls due (deliveries of a rule since disabled or deleted still go out). */
@@ -117,6 +120,7 @@ export class WebhookWorker {
     const attempts = delivery.attempts + 1;
     const retryAt = result.ok || attempts >= this.options.maxAttempts ? null : new Date(Date.now() + this.backoff(attempts));
     await this.store.finishDelivery(delivery.deliveryId, { ...result, retryAt }, new Date());
+    this.hooks.onDelivery?.(result.ok ? 'delivered' : retryAt === null ? 'failed' : 'retrying');
   }
 
   /** Jittered (between half and all of the doubled delay), so that receivers coming back are not stampeded. */

@@ -28,9 +28,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
       const level = response.status === 503 ? 'warn' : 'error';
       request.log[level]({ err: error, reqId: request.id }, 'request failed');
     }
+    // The id a user can quote, and an operator find in the logs (the proxy's own, behind one).
     return reply
       .code(response.status)
       .headers(response.headers)
+      .header('x-request-id', request.id)
       .send({ success: false, error: { code: response.code, message: response.message } });
   });
   app.setNotFoundHandler((request, reply) =>

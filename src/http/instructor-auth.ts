@@ -3,6 +3,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UnauthorizedError } from '../errors.js';
 import type { EventStore } from '../storage/types.js';
 import { InstructorToken } from './instructor-token.js';
+import type { Limiters } from './rate-limits.js';
+
+/** What guards the token against guessing: a limit on wrong attempts per client address. */
+export type CredentialGuard = Limiters['signIn'];
+const unguarded: CredentialGuard = { check: async () => {}, failed: async () => {} };
 
 /** The dashboard's session cookie: HttpOnly, SameSite=Strict, signed, never the token itself. */
 export const SESSION_COOKIE = 'session_log_instructor';
@@ -23,8 +28,15 @@ export const sessionDigest = (id: string) => digest(id).toString('hex');
  * const auth = instructorAuth(token, store);
  * app.get('/api/x', { onRequest: auth.require }, handler);
  */
-export function instructorAuth(adminToken: string, store: EventStore) {
+export function instructorAuth(adminToken: string, store: EventStore, guard: CredentialGuard = unguarded) {
   const token = new InstructorToken(adminToken, store);
+  /** Whether `presented` is the token; an address past its wrong attempts is refused (429) before the comparison. */
+  const checkToken = async (request: FastifyRequest, presented: string): Promise<boolean> => {
+    await guard.check(request);
+    if (await token.matches(presented)) return true;
+    await guard.failed(request);
+    return false;
+  };
   const bearer = (request: FastifyRequest) => /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
   /** The digest of the request's session id, if its cookie bears our signature. */
   const sessionOf = (request: FastifyRequest): string | null => {
@@ -39,6 +51,7 @@ export function instructorAuth(adminToken: string, store: EventStore) {
   };
   return {
     token,
+    checkToken,
     /**
      * An onRequest hook that refuses anyone else with a 401, before their query or body is
      * even looked at. What instructors read is neither cached nor sniffed.
@@ -46,7 +59,7 @@ export function instructorAuth(adminToken: string, store: EventStore) {
     require: async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
       reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
       const presented = bearer(request);
-      const allowed = presented !== undefined ? await token.matches(presented) : await hasSession(request);
+      const allowed = presented !== undefined ? await checkToken(request, presented) : await hasSession(request);
       if (!allowed) throw new UnauthorizedError();
     },
     /** Which credential a signed-in request bears, for an audit: the token, or which dashboard session (a prefix of its digest). */

@@ -30,6 +30,24 @@ export function groupCommitFor(store: GroupWriter): GroupCommitOptions {
   return { ...DEFAULT_GROUP_COMMIT, maxInFlight: store.writeConcurrency };
 }
 
+/** Why a request was refused at once (503) instead of queued. */
+export type ShedCause = 'queue_full' | 'database_failing' | 'shutting_down';
+
+/** Told of each group's outcome, for live readers and metrics; never delays an answer. */
+export interface CommitObserver {
+  committed(events: number, seconds: number): void;
+  failed(events: number, seconds: number): void;
+  shed(cause: ShedCause): void;
+}
+
+const unobserved: CommitObserver = { committed: () => {}, failed: () => {}, shed: () => {} };
+
+const SHED_MESSAGES: Record<ShedCause, string> = {
+  queue_full: 'too many events waiting to be stored; retry shortly',
+  database_failing: 'database unavailable; retry shortly',
+  shutting_down: 'the service is shutting down',
+};
+
 interface Pending {
   events: readonly NewEvent[];
   bytes: number;
@@ -63,14 +81,21 @@ export class GroupCommitter {
   constructor(
     private readonly store: GroupWriter,
     private readonly options: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
-    /** After each committed group: where live readers are told (never delays the answer). */
-    private readonly onCommitted: () => void = () => {},
+    private readonly observer: CommitObserver = unobserved,
   ) {}
+
+  /** Events waiting for a commit, or being committed. */
+  get queuedEventCount(): number {
+    return this.queuedEvents;
+  }
 
   /** `bytes`: the request's size, for the memory bound (estimated when unknown). */
   submit(events: readonly NewEvent[], bytes = events.length * 1024): Promise<void> {
-    const refusal = this.refusal(events.length, bytes);
-    if (refusal !== null) return Promise.reject(refusal);
+    const cause = this.shedCause(events.length, bytes);
+    if (cause !== null) {
+      this.observer.shed(cause);
+      return Promise.reject(new ServiceUnavailableError(SHED_MESSAGES[cause]));
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ events, bytes, resolve, reject });
       this.queuedEvents += events.length;
@@ -79,12 +104,12 @@ export class GroupCommitter {
     });
   }
 
-  private refusal(events: number, bytes: number): ServiceUnavailableError | null {
-    if (this.closing) return new ServiceUnavailableError('the service is shutting down');
-    if (Date.now() < this.failingUntil) return new ServiceUnavailableError('database unavailable; retry shortly');
+  private shedCause(events: number, bytes: number): ShedCause | null {
+    if (this.closing) return 'shutting_down';
+    if (Date.now() < this.failingUntil) return 'database_failing';
     const full =
       this.queuedEvents + events > this.options.maxQueuedEvents || this.queuedBytes + bytes > this.options.maxQueuedBytes;
-    return full ? new ServiceUnavailableError('too many events waiting to be stored; retry shortly') : null;
+    return full ? 'queue_full' : null;
   }
 
   /**
@@ -137,9 +162,17 @@ export class GroupCommitter {
   private commit(group: Pending[]): void {
     const events = group.flatMap((pending) => pending.events);
     this.inFlight += 1;
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     this.store.insertEvents(events).then(
-      () => this.finish(group, null),
-      (error: unknown) => this.finish(group, error),
+      () => {
+        this.observer.committed(events.length, seconds());
+        this.finish(group, null);
+      },
+      (error: unknown) => {
+        this.observer.failed(events.length, seconds());
+        this.finish(group, error);
+      },
     );
   }
 
@@ -147,10 +180,7 @@ export class GroupCommitter {
   private finish(group: Pending[], error: unknown): void {
     this.inFlight -= 1;
     let answered = group;
-    if (error === null) {
-      this.lastRefusal = 0;
-      this.onCommitted();
-    }
+    if (error === null) this.lastRefusal = 0;
     if (error instanceof StoreUnavailableError) {
       this.lastRefusal = Date.now();
       // The database is down or busy: what waits here would fail the same way, only

@@ -35,6 +35,11 @@ export class LiveHub {
     private readonly onError: (error: unknown) => void = () => {},
   ) {}
 
+  /** Live connections open now: streams, WebSockets, alert streams. */
+  get connectionCount(): number {
+    return this.connections;
+  }
+
   /**
    * Counts a new live connection, or refuses it past the cap; returns its release.
    * `close` ends it at shutdown, for a connection that holds no subscriber.

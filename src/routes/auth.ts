@@ -18,9 +18,9 @@ const Rotated = Type.Object({
 export const authRoutes: FastifyPluginAsyncTypebox<{ auth: InstructorAuth }> = async (app, { auth }) => {
   app.post(
     '/api/auth/session',
-    { schema: { summary: 'Sign in with the instructor token', tags: ['auth'], body: SignIn, response: { 200: SignedIn, 400: ErrorResponse, 401: ErrorResponse } } },
+    { schema: { summary: 'Sign in with the instructor token', tags: ['auth'], body: SignIn, response: { 200: SignedIn, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse } } },
     async (request, reply) => {
-      if (!(await auth.token.matches(request.body.token))) throw new UnauthorizedError('wrong instructor token');
+      if (!(await auth.checkToken(request, request.body.token))) throw new UnauthorizedError('wrong instructor token');
       await auth.startSession(request, reply);
       return { success: true as const };
     },

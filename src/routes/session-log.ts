@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { onRequestAsyncHookHandler } from 'fastify';
 import { INGEST_PATH } from '../http/ingest-cors.js';
 import { acceptJson } from '../http/json-body.js';
+import type { Limiters } from '../http/rate-limits.js';
 import type { GroupCommitter } from '../ingest/group-commit.js';
 import { toNewEvents } from '../ingest/to-new-events.js';
 import { encodeCursor } from '../query/cursor.js';
@@ -15,9 +16,10 @@ export interface SessionLogRouteOptions {
   store: EventStore;
   committer: GroupCommitter;
   requireInstructor: onRequestAsyncHookHandler;
+  limits: Pick<Limiters, 'ingestByAddress' | 'ingestBySession'>;
 }
 
-const ingestErrors = { 400: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 503: ErrorResponse };
+const ingestErrors = { 400: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse };
 const readErrors = { 400: ErrorResponse, 401: ErrorResponse, 503: ErrorResponse };
 
 const FILTER_HELP =
@@ -34,11 +36,14 @@ export const sessionLogRoutes: FastifyPluginAsyncTypebox<SessionLogRouteOptions>
   app.post(
     INGEST_PATH,
     {
+      onRequest: options.limits.ingestByAddress,
+      preHandler: options.limits.ingestBySession,
       schema: {
         summary: 'Log a session event, or a batch of them',
         description:
           'Answered only once the events are durably stored. A batch is stored whole or not at all. ' +
-          'The body may be labelled text/plain (as navigator.sendBeacon sends it); it is parsed as JSON all the same.',
+          'The body may be labelled text/plain (as navigator.sendBeacon sends it); it is parsed as JSON all the same. ' +
+          'Too many requests from one address or for one session are refused with 429 and Retry-After.',
         tags: ['events'],
         consumes: ['application/json', 'text/plain'],
         body: IngestBody,

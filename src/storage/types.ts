@@ -165,6 +165,14 @@ export interface ChangeChannel {
  * await store.insertEvents([{ sessionToken: 'ws_1', eventType: 'action', eventData: {} }]);
  * const events = await store.queryEvents({ sessionToken: 'ws_1', dataFilters: [], order: 'desc', limit: 100 });
  */
+/** Connections of a pool: open (busy or idle), idle, and requests waiting for one. */
+export interface PoolUse {
+  open: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
+
 export interface EventStore {
   /** Applies pending migrations under a lock; refuses a database newer than this code. */
   migrate(): Promise<void>;
@@ -221,6 +229,8 @@ export interface EventStore {
   endInstructorSession(digest: string): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** The connection pool's use now, for metrics; null where there is no pool (SQLite). */
+  poolUse(): PoolUse | null;
   close(): Promise<void>;
 }
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, it } from 'node:test';
 import { alertsApi } from '../helpers/alerts-api.js';
 import { describeEachEngine } from '../helpers/each-engine.js';
-import { startApp, type RunningApp } from '../helpers/test-app.js';
+import { ADMIN_TOKEN, startApp, type RunningApp } from '../helpers/test-app.js';
 
 interface Received {
   body: string;
@@ -86,5 +86,12 @@ await describeEachEngine('alert webhooks', (engine) => {
     }
     assert.deepEqual(received.map((r) => (JSON.parse(r.body) as { alert: { event: { event_data: { n: number } } } }).alert.event.event_data.n).sort(), [1, 2]);
     assert.deepEqual(new Set(received.map((r) => r.headers['x-session-log-delivery'])).size, 2);
+
+    // What an operator's dashboard shows of it: two alerts, their retries, two delivered.
+    const metrics = await (await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+    const sample = (name: string) => Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(metrics)?.[1]);
+    assert.equal(sample('session_log_alerts_fired_total'), 2);
+    assert.equal(sample('session_log_alert_deliveries_total{outcome="delivered"}'), 2);
+    assert.ok(sample('session_log_alert_deliveries_total{outcome="retrying"}') >= 4);
   });
 });

@@ -62,5 +62,6 @@ export class CountingStore implements EventStore {
   isInstructorSession: EventStore['isInstructorSession'] = (digest, now) => this.inner.isInstructorSession(digest, now);
   endInstructorSession: EventStore['endInstructorSession'] = (digest) => this.inner.endInstructorSession(digest);
   ping = () => this.inner.ping();
+  poolUse = () => this.inner.poolUse();
   close = () => this.inner.close();
 }

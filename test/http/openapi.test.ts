@@ -36,7 +36,7 @@ await describe('OpenAPI document', () => {
     // The spec's example answer, a beacon's text/plain body, and only the statuses each route gives.
     assert.match(JSON.stringify(route.get?.responses?.['200']), /twilio_function_deploy_failed/);
     assert.deepEqual(Object.keys(route.post.requestBody.content ?? {}), ['application/json', 'text/plain']);
-    assert.deepEqual(Object.keys(route.post.responses ?? {}), ['200', '400', '413', '415', '503']);
+    assert.deepEqual(Object.keys(route.post.responses ?? {}), ['200', '400', '413', '415', '429', '503']);
     assert.deepEqual(Object.keys(route.get?.responses ?? {}), ['200', '400', '401', '503']);
   });
 });

@@ -30,10 +30,12 @@ const FOREIGN_KEY_VIOLATION = '23503';
 /** Errors of the connection itself, the host's name not resolving (for now) among them. */
 const CONNECTION_FAILURE = /connection|timeout|terminated|not queryable|ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN/i;
 
+const POOL_SIZE = 10;
+
 export function openPostgresEngine(connectionString: string, options: PostgresOptions = {}): SqlEngine {
   const pool = new pg.Pool({
     connectionString,
-    max: 10,
+    max: POOL_SIZE,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
     idleTimeoutMillis: 30_000,
     // The server cancels a statement after its timeout; the client gives up a little later
@@ -70,6 +72,7 @@ export function openPostgresEngine(connectionString: string, options: PostgresOp
       return sql<SqlBool>`(e.write_xid IS NULL OR e.write_xid < ${rows[0]?.xid}::xid8)`;
     },
     changes,
+    poolUse: () => ({ open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: POOL_SIZE }),
     writeTransaction: (work) => db.transaction().execute(work),
     rowId: 'ctid',
     locksRows: true,

@@ -1,5 +1,5 @@
 import type { Expression, Kysely, Migration, RawBuilder, SqlBool, Transaction } from 'kysely';
-import type { ChangeChannel, JsonScalar, NewEvent } from '../types.js';
+import type { ChangeChannel, JsonScalar, NewEvent, PoolUse } from '../types.js';
 import type { Database } from './database.js';
 
 /**
@@ -34,6 +34,8 @@ export interface SqlEngine {
    */
   followHorizon(): Promise<Expression<SqlBool> | undefined>;
   readonly changes: ChangeChannel;
+  /** See EventStore.poolUse. */
+  poolUse(): PoolUse | null;
   /**
    * Runs `work` in a transaction that writes beside the event writers (erasure, retention):
    * SQLite takes the write lock at its start (BEGIN IMMEDIATE), so that it waits its turn

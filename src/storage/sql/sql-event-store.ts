@@ -8,6 +8,7 @@ import {
   type EventStore,
   type ExportQuery,
   type NewEvent,
+  type PoolUse,
   type StoredCredentials,
   type StoredEvent,
 } from '../types.js';
@@ -165,6 +166,10 @@ export class SqlEventStore implements EventStore {
 
   async ping(): Promise<void> {
     await this.guard(() => this.engine.db.selectNoFrom((eb) => eb.lit(1).as('ok')).execute());
+  }
+
+  poolUse(): PoolUse | null {
+    return this.engine.poolUse();
   }
 
   close(): Promise<void> {

@@ -32,6 +32,8 @@ export function openSqliteEngine(file: string): SqlEngine {
     // One writer thread: ids follow commit order, every committed row is settled.
     followHorizon: () => Promise.resolve(undefined),
     changes: new InProcessChangeChannel(),
+    // One connection reads, one thread writes: nothing waits for a connection.
+    poolUse: () => null,
     // Kysely's transactions begin DEFERRED: one that reads, then meets the writer's lock, fails at once.
     writeTransaction: <T>(work: (trx: Transaction<Database>) => Promise<T>) =>
       db.connection().execute(async (connection) => {
