@@ -1,14 +1,14 @@
-// A class of 40 students working through the workshop live, each sending their events to
-// the real HTTP API as the browser SDK would. Used by `npm run demo`, tests and screenshots.
-import { setMaxListeners } from 'node:events';
-import { openOutbox, type DeliveryStats } from './outbox.js';
-import { pause } from './pause.js';
+// A class (40 students by default) working through the workshop live, each sending their
+// events to the real HTTP API as the browser SDK would. Used by `npm run demo`, the
+// screenshots and the load test.
+import { openOutbox, type DeliveryStats, type SendAttempt } from './outbox.js';
 import { createRandom, type Random } from './random.js';
 import { createRoster, type SimulatedStudent } from './roster.js';
 import { createSessionLogger, type SessionLogger } from './session-logger.js';
 import { paceFor, runStudent, type StudentRun } from './student.js';
 import { STEP_NAMES, USER_AGENTS } from './workshop.js';
 
+export type { SendAttempt } from './outbox.js';
 export type { SimulatedStudent, StudentRole } from './roster.js';
 
 export interface ClassSimulationOptions {
@@ -20,6 +20,14 @@ export interface ClassSimulationOptions {
   speed?: number;
   /** Told when the service refuses a batch with a 4xx (a bug in the simulation). */
   onRefused?: (message: string) => void;
+  /** How many students (default 40); past 40, names come round again with the same mix of roles. */
+  students?: number;
+  /** Each step's page logs its fetches as it opens: a burst of events at every step change (default false). */
+  logsPageLoads?: boolean;
+  /** How long after a page's first queued event its batch goes (default 1–2 s, divided by the speed; the SDK's is 1 s). */
+  flushDelayMs?: number;
+  /** Told of every POST: its status, how long it took, its events. */
+  onAttempt?: (attempt: SendAttempt) => void;
 }
 
 export interface ClassStats extends DeliveryStats {
@@ -31,6 +39,7 @@ export interface ClassStats extends DeliveryStats {
 }
 
 export interface ClassSimulation {
+  readonly students: readonly SimulatedStudent[];
   stats(): ClassStats;
   /** Stops every student and sends what they logged, for at most `flushMs` (3 s). Safe to call twice. */
   stop(flushMs?: number): Promise<void>;
@@ -49,8 +58,8 @@ export function startClassSimulation(options: ClassSimulationOptions): ClassSimu
   const speed = options.speed ?? 1;
   if (!(speed > 0 && Number.isFinite(speed))) throw new RangeError(`speed must be a positive number, got ${speed}`);
   const random = createRandom(options.seed ?? 42);
-  const students = createRoster(random);
-  const stats: DeliveryStats = { eventsSent: 0, eventsPending: 0, retries: 0, eventsRefused: 0, lastProblem: null };
+  const students = createRoster(random, options.students);
+  const stats: DeliveryStats = { eventsSent: 0, eventsPending: 0, retries: 0, eventsRefused: 0, eventsAbandoned: 0, lastProblem: null };
   const stopping = new AbortController();
   const clock = classClock(speed, stopping.signal);
   const instances = [options.baseUrl].flat();
@@ -60,6 +69,7 @@ export function startClassSimulation(options: ClassSimulationOptions): ClassSimu
   let stopped: Promise<void> | undefined;
 
   return {
+    students,
     stats: () => ({ ...stats, ...attendance(members) }),
     stop(flushMs = FINAL_FLUSH_MS) {
       stopped ??= (async () => {
@@ -78,10 +88,23 @@ type ClassClock = Pick<StudentRun, 'wait' | 'now'>;
 /** Workshop time: `speed` times faster than the wall clock, and every wait ends when the class stops. */
 function classClock(speed: number, signal: AbortSignal): ClassClock {
   const start = Date.now();
-  // Every student waits on this one signal at once.
-  setMaxListeners(0, signal);
+  // Every student waits at once: one abort listener wakes them all. One listener per wait
+  // costs each add and remove a walk through all of them, most of a core for 5,000 students.
+  const waiting = new Set<() => void>();
+  signal.addEventListener('abort', () => waiting.forEach((wake) => wake()), { once: true });
   return {
-    wait: (seconds) => pause((seconds * 1000) / speed, signal),
+    wait: (seconds) =>
+      new Promise((resolve) => {
+        if (signal.aborted) return resolve(false);
+        const end = (completed: boolean) => {
+          clearTimeout(timer);
+          waiting.delete(cancel);
+          resolve(completed);
+        };
+        const cancel = () => end(false);
+        const timer = setTimeout(() => end(true), (seconds * 1000) / speed);
+        waiting.add(cancel);
+      }),
     now: () => ((Date.now() - start) * speed) / 1000,
   };
 }
@@ -96,10 +119,11 @@ interface JoinContext extends ClassSimulationOptions {
 function joinClass(student: SimulatedStudent, random: Random, context: JoinContext): Member {
   const outbox = openOutbox({
     endpoint: new URL('/api/session-log', context.baseUrl).href,
-    // The SDK sends 1 s after the first queued event; students' pages are not in step.
-    flushIntervalMs: Math.max(200, random.between(1000, 2000) / context.speed),
+    // Pages of a faster class send sooner, so that the dashboard keeps up with it.
+    flushDelayMs: context.flushDelayMs ?? Math.max(200, random.between(1000, 2000) / context.speed),
     stats: context.stats,
     onRefused: context.onRefused ?? ((message) => console.warn(`session-log refused a batch: ${message}`)),
+    onAttempt: context.onAttempt,
   });
   const page = createSessionLogger(
     {
@@ -109,7 +133,7 @@ function joinClass(student: SimulatedStudent, random: Random, context: JoinConte
     },
     outbox,
   );
-  const run: StudentRun = { page, random, ...paceFor(student.role, random), ...context.clock };
+  const run: StudentRun = { page, random, ...paceFor(student.role, random), ...context.clock, logsPageLoads: context.logsPageLoads };
   const member: Member = { page, active: true, done: Promise.resolve(), close: (deadline) => outbox.close(deadline) };
   member.done = runStudent(student.role, run)
     .catch((error: unknown) => {

@@ -47,21 +47,26 @@ const SPECIAL_ROLES: readonly StudentRole[] = [
 
 const EMAIL_DOMAIN = 'workshop.example.edu';
 
-/** The class: who is who is decided by `random` (the seed), session tokens are new each run. */
-export function createRoster(random: Random): SimulatedStudent[] {
-  const roles = [...SPECIAL_ROLES, ...Array<StudentRole>(NAMES.length - SPECIAL_ROLES.length).fill('progressing')];
-  const shuffled = random.shuffle(roles);
-  return NAMES.map((name, index) => {
-    const role = shuffled[index] ?? 'progressing';
+/**
+ * The class: who is who is decided by `random` (the seed), session tokens are new each run.
+ * Past 40 students the names come round again, each with an email of their own, and every
+ * 40 students share the 40 roles above, so a larger class has the same mix.
+ */
+export function createRoster(random: Random, size: number = NAMES.length): SimulatedStudent[] {
+  const forty = [...SPECIAL_ROLES, ...Array<StudentRole>(NAMES.length - SPECIAL_ROLES.length).fill('progressing')];
+  const roles = random.shuffle(Array.from({ length: size }, (_, index) => forty[index % forty.length] ?? 'progressing'));
+  return roles.map((role, index) => {
+    const name = NAMES[index % NAMES.length] ?? 'Student';
     const sessionToken = `ws_${randomBytes(16).toString('hex')}`;
-    return role === 'anonymous' ? { name, sessionToken, role } : { name, email: emailOf(name), sessionToken, role };
+    const email = emailOf(name, Math.floor(index / NAMES.length));
+    return role === 'anonymous' ? { name, sessionToken, role } : { name, email, sessionToken, role };
   });
 }
 
-/** "Mateo García" → "mateo.garcia@workshop.example.edu"; "Liam O'Brien" → "liam.obrien@…". */
-function emailOf(name: string): string {
+/** "Mateo García" → "mateo.garcia@workshop.example.edu"; "Liam O'Brien" → "liam.obrien@…"; the second Liam: "liam.obrien2@…". */
+function emailOf(name: string, round: number): string {
   const words = name.split(' ').map(asciiLetters);
-  return `${words[0] ?? 'student'}.${words[words.length - 1] ?? 'student'}@${EMAIL_DOMAIN}`;
+  return `${words[0] ?? 'student'}.${words[words.length - 1] ?? 'student'}${round === 0 ? '' : round + 1}@${EMAIL_DOMAIN}`;
 }
 
 function asciiLetters(word: string): string {

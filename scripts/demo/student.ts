@@ -3,7 +3,7 @@
 import type { Random } from './random.js';
 import type { StudentRole } from './roster.js';
 import type { SessionLogger } from './session-logger.js';
-import { connectAccounts, deployVoiceFunction, fillerMoment, LAST_STEP, provisionBeforeDeploy, STEP_NAMES, STEP_WEIGHTS, stepScript, type Moment } from './workshop.js';
+import { connectAccounts, deployVoiceFunction, fillerMoment, LAST_STEP, provisionBeforeDeploy, STEP_NAMES, STEP_WEIGHTS, stepPageLoad, stepScript, type Moment } from './workshop.js';
 
 export interface StudentRun {
   readonly page: SessionLogger;
@@ -16,6 +16,8 @@ export interface StudentRun {
   wait(seconds: number): Promise<boolean>;
   /** Workshop seconds since the class started. */
   now(): number;
+  /** Whether each step's page logs its fetches as it opens (stepPageLoad): bursts at step changes. */
+  readonly logsPageLoads?: boolean;
 }
 
 const OPENAI_KEY_ERROR = 'Incorrect API key provided: sk-proj-****abcd';
@@ -53,7 +55,7 @@ const BEHAVIOURS: Record<StudentRole, (run: StudentRun) => Promise<void>> = {
 /** The student opens the workshop page (the class arrives over a few seconds) and does what their role says. */
 export async function runStudent(role: StudentRole, run: StudentRun): Promise<void> {
   if (!(await run.wait(run.random.between(0, 5)))) return;
-  run.page.navigate(null, 0);
+  arrive(run, null, 0);
   await BEHAVIOURS[role](run);
 }
 
@@ -89,8 +91,15 @@ async function workOn(run: StudentRun, step: number, moments: Moment[]): Promise
 /** The student clicks Next a moment after finishing `step`. */
 async function moveOn(run: StudentRun, step: number): Promise<boolean> {
   if (!(await run.wait(run.random.between(1, 3)))) return false;
-  run.page.navigate(step, step + 1);
+  arrive(run, step, step + 1);
   return true;
+}
+
+/** On a step's page: its navigation, then the page's fetches if pages log them. */
+function arrive(run: StudentRun, from: number | null, to: number): void {
+  run.page.navigate(from, to);
+  if (run.logsPageLoads !== true) return;
+  for (const call of stepPageLoad(to, run.random)) run.page.apiCall(call.endpoint, call.method, 200, { durationMs: call.durationMs });
 }
 
 const nextGap = (run: StudentRun): number => run.random.between(...run.cadence);

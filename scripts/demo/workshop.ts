@@ -161,6 +161,23 @@ function wrapUp(random: Random): Moment[] {
   ];
 }
 
+/**
+ * What a step's page fetches as it opens (its instructions, the student's saved work, the
+ * class's progress, a code sample or two): as the SDK's fetch autocapture logs them, 3 to
+ * 6 `api_call` events at the same moment, the burst a real class sends at each step change.
+ */
+export function stepPageLoad(step: number, random: Random): ApiCall[] {
+  const calls: ApiCall[] = [
+    { endpoint: `/api/workshop/steps/${step}`, method: 'GET', durationMs: random.int(40, 250) },
+    { endpoint: '/api/workshop/state', method: 'GET', durationMs: random.int(30, 180) },
+    { endpoint: '/api/workshop/progress', method: 'GET', durationMs: random.int(30, 120) },
+  ];
+  for (let snippet = random.int(0, 3); snippet > 0; snippet--) {
+    calls.push({ endpoint: `/api/workshop/steps/${step}/snippets/${snippet}`, method: 'GET', durationMs: random.int(20, 90) });
+  }
+  return calls;
+}
+
 /** Something a student does while reading or thinking: hints, docs, the progress poll. */
 export function fillerMoment(step: number, random: Random): Moment {
   const choice = random.int(0, 3);

@@ -63,11 +63,25 @@ function sseSink(reply: FastifyReply): StreamSink {
       // cost a write, a promise and a chunk of its own, which halved ingest with 200
       // subscribers (bench, live phase). Its headers, heartbeats and close handling stay.
       if (!reply.sse.isConnected) throw new Error('the stream is closed');
-      if (!reply.raw.write(messages.map(toSseText).join(''))) await Promise.race([once(reply.raw, 'drain'), once(reply.raw, 'close')]);
+      if (!reply.raw.write(messages.map(toSseText).join(''))) await drainedOrClosed(reply.raw);
     },
     end: () => reply.sse.close(),
     destroy: () => reply.raw.destroy(),
   };
+}
+
+/**
+ * Waits for the socket to take more, or to go. The listener that did not fire is removed:
+ * a stream that waits often would otherwise gather one per wait for as long as it lives.
+ */
+async function drainedOrClosed(stream: NodeJS.WritableStream): Promise<void> {
+  const done = new AbortController();
+  const either = (event: string) => once(stream, event, { signal: done.signal }).catch(() => undefined);
+  try {
+    await Promise.race([either('drain'), either('close')]);
+  } finally {
+    done.abort();
+  }
 }
 
 /**
