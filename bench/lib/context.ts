@@ -17,6 +17,13 @@ export interface BenchContext {
 /** Any 16+ characters: the service's instructor token for GET requests. */
 export const ADMIN_TOKEN = 'bench-instructor-token-0123456789';
 
+/**
+ * The bench's load comes from one address and 200 sessions, far past the service's default
+ * limits: limits that are counted, as in production, but never reached.
+ */
+export const UNREACHED_LIMIT = 999_999_999;
+const UNREACHED_RATE_LIMITS = { RATE_LIMIT_INGEST_PER_IP: String(UNREACHED_LIMIT), RATE_LIMIT_INGEST_PER_SESSION: String(UNREACHED_LIMIT) };
+
 /** The real service, built (dist/server.js), on `databaseUrl`. */
 export function serviceSpec(config: BenchConfig, name: string, databaseUrl: string): ServerSpec {
   return {
@@ -25,7 +32,7 @@ export function serviceSpec(config: BenchConfig, name: string, databaseUrl: stri
     cwd: config.root,
     // The seeded events are from 2025: the service's default retention (90 days) would remove
     // them while they are measured. The retention phase sets its own.
-    env: { DATABASE_URL: databaseUrl, SESSION_LOG_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn', RETENTION_DAYS: '0' },
+    env: { DATABASE_URL: databaseUrl, SESSION_LOG_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn', RETENTION_DAYS: '0', ...UNREACHED_RATE_LIMITS },
     readyPath: '/healthz',
   };
 }

@@ -1,11 +1,12 @@
-// The service's own HTTP path (routes, validation, scrubbing, CORS, the group-commit queue)
-// with a store that acknowledges at once and writes nothing: what the service costs before
-// storage. Its source, through tsx (the same code as dist/, transpiled at load), logging at
+// The service's own HTTP path (routes, validation, scrubbing, CORS, rate limits counted but
+// never reached, the group-commit queue) with a store that acknowledges at once and writes
+// nothing: what the service costs before storage. Its source, through tsx (the same code as dist/, transpiled at load), logging at
 // the bench's level as the service does.
 // Env: PORT, HOST, LOG_LEVEL.
 import { buildApp } from '../../src/app.js';
 import { InProcessChangeChannel } from '../../src/storage/in-process-change-channel.js';
 import type { EventStore } from '../../src/storage/types.js';
+import { UNREACHED_LIMIT } from '../lib/context.js';
 
 const notMeasured = () => Promise.reject(new Error('not part of this baseline'));
 const store: EventStore = {
@@ -48,6 +49,7 @@ const app = await buildApp({
   corsOrigins: '*',
   sdk: [],
   logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+  rateLimits: { ingestPerAddress: UNREACHED_LIMIT, ingestPerSession: UNREACHED_LIMIT },
 });
 await app.listen({ port: Number(process.env.PORT ?? 3000), host: process.env.HOST ?? '127.0.0.1' });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
