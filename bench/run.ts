@@ -3,7 +3,8 @@
 // it prints PASS/MISS against the targets and exits 0 unless it could not run.
 // Env: BENCH_QUICK=1 (smoke run), BENCH_ROUNDS, BENCH_SECONDS, BENCH_READ_SECONDS,
 // BENCH_DATABASE_URL (PostgreSQL admin URL), BENCH_SKIP_BUILD=1 (use dist/ as built),
-// BENCH_PHASES (some of ingest, reads, live, instances, analytics, retention; all by default).
+// BENCH_PHASES (some of ingest, batch, reads, live, instances, analytics, retention; all by
+// default). BENCH_PHASES=ingest is the single-event comparison alone, issue 13's headline.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +15,7 @@ import { PostgresDatabases } from './lib/databases.js';
 import { killAllSync, stopAll } from './lib/processes.js';
 import { Report } from './lib/stats.js';
 import { measureAnalytics } from './phases/analytics.js';
+import { measureBatch } from './phases/batch.js';
 import { measureDirectInsert } from './phases/bulk.js';
 import { measureIngest } from './phases/ingest.js';
 import { measureInstances } from './phases/instances.js';
@@ -48,7 +50,8 @@ async function main(): Promise<void> {
     build(config, log);
     printHeader(config);
     const { phases } = config;
-    if (phases.has('ingest')) await measureDirectInsert(ctx, await measureIngest(ctx));
+    if (phases.has('ingest')) await measureIngest(ctx);
+    if (phases.has('batch')) await measureDirectInsert(ctx, await measureBatch(ctx));
     if (phases.has('reads')) await measureReads(ctx);
     if (phases.has('live')) await measureLive(ctx);
     if (phases.has('instances')) await measureInstances(ctx);

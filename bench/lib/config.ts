@@ -29,7 +29,7 @@ export interface BenchConfig {
   root: string;
 }
 
-export const PHASES = ['ingest', 'reads', 'live', 'instances', 'analytics', 'retention'] as const;
+export const PHASES = ['ingest', 'batch', 'reads', 'live', 'instances', 'analytics', 'retention'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export function loadBenchConfig(env: NodeJS.ProcessEnv): BenchConfig {

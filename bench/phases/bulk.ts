@@ -10,7 +10,7 @@ const ARRAY_SIZE = 1000;
 /**
  * Each engine's own bulk-insert rate without HTTP: store.insertEvents() called in this
  * process with 1000-event arrays on a fresh database, compared with the service's batch
- * POST rate measured by measureIngest.
+ * POST rate measured by measureBatch.
  */
 export async function measureDirectInsert(ctx: BenchContext, httpEventsPerSecond: Record<'sqlite' | 'postgres', number>) {
   const { report, config } = ctx;

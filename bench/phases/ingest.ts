@@ -1,66 +1,62 @@
 import path from 'node:path';
 import { benchServerSpec, serviceSpec, type BenchContext } from '../lib/context.js';
-import { batchBodies, singleBodies, toPosts } from '../lib/events.js';
-import { failures, runLoad, type HttpRequest, type LoadResult } from '../lib/load.js';
+import { singleBodies, toPosts } from '../lib/events.js';
+import { failures, runLoad, type LoadResult } from '../lib/load.js';
 import { startServer, type ServerProcess, type ServerSpec } from '../lib/processes.js';
 import { migrate } from '../lib/seed.js';
 import { formatNumber, median, ms } from '../lib/stats.js';
 
-type Key = 'sqlite' | 'postgres' | 'noop' | 'httpOnly' | 'naive' | `${'log' | 'logIndexed'}-${'sqlite' | 'postgres'}`;
+type Engine = 'sqlite' | 'postgres';
+type Key = Engine | 'noop' | 'httpOnly' | 'naive' | `${'log' | 'logIndexed'}-${Engine}`;
+
+const ENGINES: readonly Engine[] = ['sqlite', 'postgres'];
+const ENGINE_LABEL: Record<Engine, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
+
+/**
+ * Issue 13's headline: the service's single-event req/s as a share of the durable log's
+ * that keeps the same four read indexes (bench/servers/durable-log-server.ts), per engine.
+ */
+const HEADLINE_TARGET = 0.7;
+const HEADLINE_AIM = 0.9;
 
 interface Target {
   key: Key;
   label: string;
   spec: ServerSpec;
-  /** The real service: also measured with batches. */
+  /** The real service: its acknowledgement latency has a target. */
   service: boolean;
   /** A bound on what this machine allows, reported as a ratio to the no-op route. */
   baseline?: boolean;
 }
 
 interface Runs {
+  /** One result per round, in round order. */
   single: LoadResult[];
-  batch: LoadResult[];
   peakRssMb?: number | undefined;
 }
 
 /**
- * Single-event POST throughput and latency of the service on both engines, of a bare
- * Fastify route and of the naive one-INSERT-per-request design, alternated over rounds;
- * then batch POST throughput of the service. Returns the service's batch events/s per engine.
+ * Single-event POST throughput and latency of the service on both engines against the
+ * indexed durable log on the same engine (the headline), a bare Fastify route, the naive
+ * one-INSERT-per-request design and the other baselines, alternated over rounds.
  */
-export async function measureIngest(ctx: BenchContext): Promise<Record<'sqlite' | 'postgres', number>> {
-  const { config } = ctx;
-  const naiveUrl = await ctx.databases.create('naive');
-  await migrate(naiveUrl);
-  const targets: Target[] = [
-    { key: 'sqlite', label: 'service, SQLite', service: true, spec: serviceSpec(config, 'service-sqlite', `sqlite:${path.join(ctx.tmpDir, 'ingest.db')}`) },
-    { key: 'postgres', label: 'service, PostgreSQL', service: true, spec: serviceSpec(config, 'service-pg', await ctx.databases.create('ingest')) },
-    { key: 'noop', label: 'bare Fastify no-op', service: false, spec: benchServerSpec(config, 'noop', 'noop-server.ts') },
-    { key: 'httpOnly', label: 'service HTTP path, no storage', service: false, baseline: true, spec: benchServerSpec(config, 'http-only', 'http-only-server.ts') },
-    { key: 'naive', label: 'naive INSERT per request, PG', service: false, spec: benchServerSpec(config, 'naive', 'naive-server.ts', { DATABASE_URL: naiveUrl }) },
-    ...(await durableLogs(ctx)),
-  ];
+export async function measureIngest(ctx: BenchContext): Promise<void> {
+  const units = await ingestUnits(ctx);
+  const targets = units.flat();
   const singles = toPosts(singleBodies(1000));
-  const batches = toPosts(batchBodies(16, config.batchSize));
   const servers = new Map<Key, ServerProcess>();
-  const runs = new Map<Key, Runs>(targets.map((t) => [t.key, { single: [], batch: [] }]));
+  const runs = new Map<Key, Runs>(targets.map((t) => [t.key, { single: [] }]));
   try {
     for (const target of targets) servers.set(target.key, await startServer(target.spec));
-    const load = (key: Key, requests: HttpRequest[], seconds: number) =>
-      runLoad({ url: serverOf(servers, key).url, connections: config.ingestConnections, seconds, requests });
-    for (const target of targets) await load(target.key, singles, config.warmupSeconds);
+    const load = (key: Key, seconds: number) =>
+      runLoad({ url: serverOf(servers, key).url, connections: ctx.config.ingestConnections, seconds, requests: singles });
+    for (const target of targets) await load(target.key, ctx.config.warmupSeconds);
 
-    for (let round = 0; round < config.rounds; round++) {
-      for (const target of rotate(targets, round)) {
-        const result = await load(target.key, singles, config.seconds);
+    for (let round = 0; round < ctx.config.rounds; round++) {
+      for (const target of roundOrder(units, round)) {
+        const result = await load(target.key, ctx.config.seconds);
         runs.get(target.key)?.single.push(result);
         ctx.log(`round ${round + 1} ${target.label}: ${formatNumber(result.perSecond)} req/s, p99 ${ms(result.p99)} ${failures(result)}`);
-      }
-      for (const target of rotate(targets.filter((t) => t.service), round)) {
-        const result = await load(target.key, batches, config.seconds);
-        runs.get(target.key)?.batch.push(result);
-        ctx.log(`round ${round + 1} ${target.label} batch: ${formatNumber(result.perSecond * config.batchSize)} events/s ${failures(result)}`);
       }
     }
     for (const [key, server] of servers) {
@@ -70,13 +66,88 @@ export async function measureIngest(ctx: BenchContext): Promise<Record<'sqlite' 
   } finally {
     await Promise.all([...servers.values()].map((server) => server.stop()));
   }
-  reportSingles(ctx, targets, runs);
-  return reportBatches(ctx, targets, runs);
+  reportHeadline(ctx, runs);
+  reportServers(ctx, targets, runs);
 }
 
-function reportSingles(ctx: BenchContext, targets: Target[], runs: Map<Key, Runs>): void {
+/**
+ * The servers in the order of a round, as units: each engine's service beside its indexed
+ * durable log, so that the headline compares two measurements taken one after the other.
+ */
+async function ingestUnits(ctx: BenchContext): Promise<Target[][]> {
+  const { config } = ctx;
+  const naiveUrl = await ctx.databases.create('naive');
+  await migrate(naiveUrl);
+  const serviceUrls: Record<Engine, string> = { sqlite: `sqlite:${path.join(ctx.tmpDir, 'ingest.db')}`, postgres: await ctx.databases.create('ingest') };
+  const logs = await durableLogs(ctx);
+  const pairs = ENGINES.map((engine): Target[] => [
+    { key: engine, label: `service, ${ENGINE_LABEL[engine]}`, service: true, spec: serviceSpec(config, `service-${engine}`, serviceUrls[engine]) },
+    logs[`logIndexed-${engine}`],
+  ]);
+  const others: Target[] = [
+    { key: 'noop', label: 'bare Fastify no-op', service: false, spec: benchServerSpec(config, 'noop', 'noop-server.ts') },
+    { key: 'naive', label: 'naive INSERT per request, PG', service: false, spec: benchServerSpec(config, 'naive', 'naive-server.ts', { DATABASE_URL: naiveUrl }) },
+    { key: 'httpOnly', label: 'service HTTP path, no storage', service: false, baseline: true, spec: benchServerSpec(config, 'http-only', 'http-only-server.ts') },
+    logs['log-sqlite'],
+    logs['log-postgres'],
+  ];
+  return [...pairs, ...others.map((target) => [target])];
+}
+
+/** The durable-log baselines (bench/servers/durable-log-server.ts), without and with the read indexes, on each engine. */
+async function durableLogs(ctx: BenchContext): Promise<Record<`${'log' | 'logIndexed'}-${Engine}`, Target>> {
+  const targets: Partial<Record<`${'log' | 'logIndexed'}-${Engine}`, Target>> = {};
+  for (const kind of ['log', 'logIndexed'] as const) {
+    const label = kind === 'logIndexed' ? 'durable log + read indexes' : 'durable log';
+    const urls: Record<Engine, string> = { sqlite: `sqlite:${path.join(ctx.tmpDir, `${kind}.db`)}`, postgres: await ctx.databases.create(kind.toLowerCase()) };
+    for (const engine of ENGINES) {
+      const env = { DATABASE_URL: urls[engine], INDEX_BEHIND: kind === 'logIndexed' ? '1' : '0' };
+      const spec = benchServerSpec(ctx.config, `${kind}-${engine}`, 'durable-log-server.ts', env);
+      targets[`${kind}-${engine}`] = { key: `${kind}-${engine}`, label: `${label}, ${engine === 'sqlite' ? 'SQLite' : 'PG'}`, service: false, baseline: true, spec };
+    }
+  }
+  return targets as Record<`${'log' | 'logIndexed'}-${Engine}`, Target>;
+}
+
+/**
+ * A round's order: the units rotated by the round, and the two servers of a pair swapped
+ * every other round, so that neither always runs after the other.
+ */
+function roundOrder(units: readonly Target[][], round: number): Target[] {
+  const shift = round % units.length;
+  const rotated = [...units.slice(shift), ...units.slice(0, shift)];
+  return rotated.flatMap((unit) => (round % 2 === 1 ? [...unit].reverse() : unit));
+}
+
+/**
+ * Printed first: per engine, the service over its indexed durable log, the median of the
+ * rounds' ratios (each of two neighbouring measurements, which the hour's drift moves
+ * together); beside it, the ratios to the no-op route and to the naive design.
+ */
+function reportHeadline(ctx: BenchContext, runs: Map<Key, Runs>): void {
   const { report, config } = ctx;
-  report.heading(`Single-event POST: ${config.ingestConnections} connections, median of ${config.rounds} round(s) × ${config.seconds} s`);
+  report.heading(`Single-event POST: ${config.ingestConnections} connections, ${config.rounds} round(s) × ${config.seconds} s, servers alternated`);
+  const rates = (key: Key) => runs.get(key)?.single.map((r) => r.perSecond) ?? [];
+  const rate = (key: Key) => median(rates(key));
+  for (const engine of ENGINES) {
+    const logRates = rates(`logIndexed-${engine}`);
+    const perRound = rates(engine).map((serviceRate, round) => serviceRate / (logRates[round] ?? Number.NaN));
+    const ratio = median(perRound);
+    const value = `${formatNumber(ratio, 2)} (rounds ${perRound.map((r) => formatNumber(r, 2)).join(' / ')}; ${formatNumber(rate(engine))} / ${formatNumber(rate(`logIndexed-${engine}`))} req/s)`;
+    const measured = Number.isFinite(ratio) ? ratio >= HEADLINE_TARGET : undefined;
+    report.check(`${ENGINE_LABEL[engine]}: service / indexed durable log`, value, `>= ${HEADLINE_TARGET} (aim ${HEADLINE_AIM})`, measured, ratio >= HEADLINE_AIM);
+  }
+  const noop = rate('noop');
+  const sqliteNoop = rate('sqlite') / noop;
+  const pgNoop = rate('postgres') / noop;
+  const pgNaive = rate('postgres') / rate('naive');
+  report.check('SQLite / no-op', `${formatNumber(sqliteNoop, 2)} (no-op ${formatNumber(noop)} req/s)`, '>= 0.5 (aim 0.8)', sqliteNoop >= 0.5, sqliteNoop >= 0.8);
+  report.check('PostgreSQL / no-op', formatNumber(pgNoop, 2), '>= 0.4', pgNoop >= 0.4);
+  report.check('PostgreSQL / naive', `${formatNumber(pgNaive, 2)} (naive ${formatNumber(rate('naive'))} req/s)`, '>= 2 (aim 3)', pgNaive >= 2, pgNaive >= 3);
+}
+
+function reportServers(ctx: BenchContext, targets: Target[], runs: Map<Key, Runs>): void {
+  const { report } = ctx;
   const rate = (key: Key) => median(runs.get(key)?.single.map((r) => r.perSecond) ?? []);
   for (const target of targets) {
     const single = runs.get(target.key)?.single ?? [];
@@ -91,57 +162,13 @@ function reportSingles(ctx: BenchContext, targets: Target[], runs: Map<Key, Runs
     const non2xx = single.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
     report.check(`${target.label}: non-2xx + errors`, failed.length === 0 ? '0' : failed.join('; '), '0', non2xx === 0);
   }
-  const ratio = (a: Key, b: Key) => rate(a) / rate(b);
-  const sqliteNoop = ratio('sqlite', 'noop');
-  const pgNoop = ratio('postgres', 'noop');
-  const pgNaive = ratio('postgres', 'naive');
-  report.check('SQLite / no-op', formatNumber(sqliteNoop, 2), '>= 0.5 (aim 0.8)', sqliteNoop >= 0.5, sqliteNoop >= 0.8);
-  report.check('PostgreSQL / no-op', formatNumber(pgNoop, 2), '>= 0.4', pgNoop >= 0.4);
-  report.check('PostgreSQL / naive', formatNumber(pgNaive, 2), '>= 2 (aim 3)', pgNaive >= 2, pgNaive >= 3);
   // What this machine allows at all, measured beside the service in the same rounds.
   for (const target of targets.filter((t) => t.baseline)) {
-    report.figure(`${target.label} / no-op`, formatNumber(ratio(target.key, 'noop'), 2));
+    report.figure(`${target.label} / no-op`, formatNumber(rate(target.key) / rate('noop'), 2));
   }
   for (const target of targets) {
     report.figure(`${target.label}: peak RSS`, `${formatNumber(runs.get(target.key)?.peakRssMb ?? Number.NaN, 1)} MB`);
   }
-}
-
-function reportBatches(ctx: BenchContext, targets: Target[], runs: Map<Key, Runs>): Record<'sqlite' | 'postgres', number> {
-  const { report, config } = ctx;
-  report.heading(`Batch POST: ${config.batchSize} events per request, ${config.ingestConnections} connections, median of ${config.rounds} round(s)`);
-  const eventsPerSecond = { sqlite: Number.NaN, postgres: Number.NaN };
-  for (const target of targets) {
-    if (target.key !== 'sqlite' && target.key !== 'postgres') continue;
-    const batch = runs.get(target.key)?.batch ?? [];
-    eventsPerSecond[target.key] = median(batch.map((r) => r.perSecond)) * config.batchSize;
-    const p99 = median(batch.map((r) => r.p99));
-    report.figure(`${target.label}: batch events/s`, `${formatNumber(eventsPerSecond[target.key])} (p99 ${ms(p99)} per request)`);
-    const failed = batch.map(failures).filter((text) => text !== '');
-    const bad = batch.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
-    report.check(`${target.label}: batch non-2xx + errors`, failed.length === 0 ? '0' : failed.join('; '), '0', bad === 0);
-  }
-  return eventsPerSecond;
-}
-
-/** The durable-log baselines (bench/servers/durable-log-server.ts), without and with the read indexes, on each engine. */
-async function durableLogs(ctx: BenchContext): Promise<Target[]> {
-  const targets: Target[] = [];
-  for (const key of ['log', 'logIndexed'] as const) {
-    const label = key === 'logIndexed' ? 'durable log + read indexes' : 'durable log';
-    const urls = { sqlite: `sqlite:${path.join(ctx.tmpDir, `${key}.db`)}`, postgres: await ctx.databases.create(key.toLowerCase()) };
-    for (const engine of ['sqlite', 'postgres'] as const) {
-      const env = { DATABASE_URL: urls[engine], INDEX_BEHIND: key === 'logIndexed' ? '1' : '0' };
-      const spec = benchServerSpec(ctx.config, `${key}-${engine}`, 'durable-log-server.ts', env);
-      targets.push({ key: `${key}-${engine}`, label: `${label}, ${engine === 'sqlite' ? 'SQLite' : 'PG'}`, service: false, baseline: true, spec });
-    }
-  }
-  return targets;
-}
-
-function rotate<T>(items: readonly T[], by: number): T[] {
-  const shift = by % items.length;
-  return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
 function serverOf(servers: Map<Key, ServerProcess>, key: Key): ServerProcess {
@@ -149,4 +176,3 @@ function serverOf(servers: Map<Key, ServerProcess>, key: Key): ServerProcess {
   if (server === undefined) throw new Error(`${key} is not running`);
   return server;
 }
-

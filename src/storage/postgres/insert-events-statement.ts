@@ -3,9 +3,9 @@ import type { KnownStudent } from '../sql/bounded-cache.js';
 import type { NewEvent } from '../types.js';
 
 /**
- * A call of session_log_insert_events (insert-events-function.ts: created by migration 001,
- * `seq` added by 002, concurrent since 007, problems since 009), as a named statement: each connection parses
- * and plans it once.
+ * A call of session_log_write_events (insert-events-function.ts: migration 010), as a named
+ * statement: each connection parses and plans it once. The group goes as one JSON document
+ * (absent keys are nulls), which the client writes and the server parses in one pass each.
  */
 export function insertEventsStatement(
   events: readonly NewEvent[],
@@ -13,25 +13,27 @@ export function insertEventsStatement(
   upserts: ReadonlyMap<string, string | null>,
 ) {
   return {
-    name: 'session-log-insert-events',
-    text: `SELECT student_id, email, name FROM session_log_insert_events(
-      $1::text[], $2::text[], $3::jsonb[], $4::text[], $5::uuid[], $6::integer[], $7::text[], $8::text[], $9::bigint[], $10::text[], $11::jsonb[])`,
+    name: 'session-log-write-events',
+    text: 'SELECT student_id, email, name FROM session_log_write_events($1::jsonb, $2::text[], $3::text[], $4::bigint[], $5::text[])',
     values: [
-      events.map((e) => e.sessionToken),
-      events.map((e) => e.eventType),
-      events.map((e) => JSON.stringify(e.eventData)),
-      events.map((e) => e.studentEmail ?? null),
-      events.map((e) => e.eventId ?? null),
-      events.map((e) => e.seq ?? null),
+      JSON.stringify(events.map(toDocument)),
       [...upserts.keys()],
       [...upserts.values()],
       [...known.values()].map((student) => student.id),
       [...known.keys()],
-      // Normalised here, on the main thread: PostgreSQL does the writing (SQLite's writer thread does both).
-      events.map((e) => {
-        const fact = problemFact(e.eventType, e.eventData);
-        return fact === null ? null : JSON.stringify(fact);
-      }),
     ],
+  };
+}
+
+/** Normalised here, on the main thread: PostgreSQL does the writing (SQLite's writer thread does both). */
+function toDocument(event: NewEvent) {
+  return {
+    s: event.sessionToken,
+    t: event.eventType,
+    d: event.eventData,
+    e: event.studentEmail,
+    i: event.eventId,
+    q: event.seq,
+    p: problemFact(event.eventType, event.eventData) ?? undefined,
   };
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
 import { backfillProblems } from '../sql/backfill-problems.js';
-import { createInsertEventsFunction, createProblemsInsertFunction, holdWriters, replaceInsertEventsFunction } from './insert-events-function.js';
+import { createGroupWriteFunction, createInsertEventsFunction, createProblemsInsertFunction, holdWriters, replaceInsertEventsFunction } from './insert-events-function.js';
 
 /** PostgreSQL schema history. Same numbers as SQLite's; never edit a released entry. */
 export const postgresMigrations: Record<string, Migration> = {
@@ -251,6 +251,12 @@ export const postgresMigrations: Record<string, Migration> = {
         configured_digest TEXT NOT NULL,
         rotated_at TIMESTAMPTZ
       )`.execute(db);
+    },
+  },
+  '010_group_as_document': {
+    // The writers' function with the group as one jsonb document (createGroupWriteFunction).
+    async up(db: Kysely<unknown>) {
+      await createGroupWriteFunction(db);
     },
   },
 };

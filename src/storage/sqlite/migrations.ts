@@ -243,6 +243,12 @@ export const sqliteMigrations: Record<string, Migration> = {
         ) STRICT`.execute(db);
       }),
   },
+  '010_group_as_document': {
+    // PostgreSQL's writers take a group as one JSON document from here. SQLite's writer
+    // is handed its groups as objects: nothing to change, the number is kept so both
+    // histories read alike.
+    up: () => Promise.resolve(),
+  },
 };
 
 /** The field `key` of a JSON document (else `fallback`'s when `key`'s is absent or null), as text if a string or a number. */

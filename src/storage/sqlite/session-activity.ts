@@ -26,15 +26,16 @@ interface SessionGroup {
  * A navigation to the step the session is already on (a page reload) is not a new stay.
  */
 export class SqliteSessionActivity {
-  private readonly touch: Statement<[Record<string, unknown>]>;
+  private readonly touch: Statement<[string, string, string, number, string | null, string | null, string | null, number | null, number | null, number | null]>;
   private readonly selectStay: Statement<[string], CurrentStay>;
   private readonly insertStay: Statement<[string, string | null, string | null, string, number, string | null]>;
   private readonly stays = new BoundedCache<string, CurrentStay>();
 
   constructor(db: Database) {
+    // Positional parameters: binding by name looks each one up on an object.
     this.touch = db.prepare(`
       INSERT INTO session_activity (session_token, first_seen, last_seen, event_count, step, step_name, on_step_since, step_event_id, last_error_id, last_help_id)
-      VALUES (@token, @at, @at, @count, @step, @stepName, @since, @stepEventId, @errorId, @helpId)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (session_token) DO UPDATE SET
         last_seen = excluded.last_seen,
         event_count = event_count + excluded.event_count,
@@ -56,17 +57,7 @@ export class SqliteSessionActivity {
     for (const [token, group] of this.group(stored, at)) {
       const stay = group.changed ? group.stay : null;
       if (stay !== null) learned.set(token, stay);
-      this.touch.run({
-        token,
-        at,
-        count: group.count,
-        step: stay?.step ?? null,
-        stepName: stay?.stepName ?? null,
-        since: stay?.since ?? null,
-        stepEventId: stay?.eventId ?? null,
-        errorId: group.errorId,
-        helpId: group.helpId,
-      });
+      this.touch.run(token, at, at, group.count, stay?.step ?? null, stay?.stepName ?? null, stay?.since ?? null, stay?.eventId ?? null, group.errorId, group.helpId);
     }
     return learned;
   }

@@ -24,7 +24,7 @@ export class SqliteEventWriter {
   private readonly selectLink: Statement<[string], { student_id: number }>;
   private readonly upsertLink: Statement<[string, number]>;
   private readonly insertEvent: Statement<[number | null, string, string, string, string, string | null, number | null]>;
-  private readonly insertProblem: Statement<Record<string, unknown>>;
+  private readonly insertProblem: Statement<[number, string, number, string, string | null, string, number | null, string | null, string | null]>;
   private readonly selectEpoch: Statement<[], { epoch: number }>;
   private epoch: number | null = null;
   private readonly activity: SqliteSessionActivity;
@@ -46,9 +46,10 @@ export class SqliteEventWriter {
       INSERT INTO events (student_id, session_token, event_type, event_data, created_at, client_event_id, seq)
       VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (client_event_id) DO NOTHING`);
+    // Positional parameters here and below: binding by name looks each one up on an object.
     this.insertProblem = db.prepare(`
       INSERT INTO event_problems (event_id, session_token, at_ms, kind, label, pattern, status, step, step_name)
-      VALUES (@eventId, @sessionToken, @atMs, @kind, @label, @pattern, @status, @step, @stepName)`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.selectEpoch = db.prepare('SELECT epoch FROM store_epoch');
     this.activity = new SqliteSessionActivity(db);
     const transaction = db.transaction((events: readonly NewEvent[], at: string) => this.write(events, at));
@@ -95,7 +96,10 @@ export class SqliteEventWriter {
       const eventId = Number(lastInsertRowid);
       stored.push({ eventId, sessionToken: event.sessionToken, eventType: event.eventType, eventData: event.eventData });
       const problem = problemFact(event.eventType, event.eventData);
-      if (problem !== null) this.insertProblem.run({ eventId, sessionToken: event.sessionToken, atMs: Date.parse(at), ...problem });
+      if (problem !== null) {
+        const { kind, label, pattern, status, step, stepName } = problem;
+        this.insertProblem.run(eventId, event.sessionToken, Date.parse(at), kind, label, pattern, status, step, stepName);
+      }
     });
     learned.stays = this.activity.record(stored, at);
     return learned;

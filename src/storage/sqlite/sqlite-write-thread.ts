@@ -19,8 +19,12 @@ interface WriteWorker {
  * migrations); started again on the next write if it ever dies.
  */
 export class SqliteWriteThread {
-  /** One group committing, the next already queued in the worker: it never waits for us. */
-  readonly concurrency = 2;
+  /**
+   * Groups handed to the worker at once: one committing, the others queued there, which
+   * the worker then commits together in one transaction (sqlite-write-worker.ts). It never
+   * waits for us, and the groups it commits are as large as what arrived meanwhile.
+   */
+  readonly concurrency = 4;
   private current: WriteWorker | null = null;
   private closed = false;
   private nextId = 1;
