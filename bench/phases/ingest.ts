@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { benchServerSpec, serviceSpec, type BenchContext } from '../lib/context.js';
 import { singleBodies, toPosts } from '../lib/events.js';
-import { failures, runLoad, type LoadResult } from '../lib/load.js';
-import { startServer, type ServerProcess, type ServerSpec } from '../lib/processes.js';
+import { failures } from '../lib/load.js';
+import type { ServerSpec } from '../lib/processes.js';
+import { alternateRounds, type Measured } from '../lib/rounds.js';
 import { migrate } from '../lib/seed.js';
 import { formatNumber, median, ms } from '../lib/stats.js';
 
@@ -29,11 +30,7 @@ interface Target {
   baseline?: boolean;
 }
 
-interface Runs {
-  /** One result per round, in round order. */
-  single: LoadResult[];
-  peakRssMb?: number | undefined;
-}
+type Runs = Map<Key, Measured>;
 
 /**
  * Single-event POST throughput and latency of the service on both engines against the
@@ -43,29 +40,13 @@ interface Runs {
 export async function measureIngest(ctx: BenchContext): Promise<void> {
   const units = await ingestUnits(ctx);
   const targets = units.flat();
-  const singles = toPosts(singleBodies(1000));
-  const servers = new Map<Key, ServerProcess>();
-  const runs = new Map<Key, Runs>(targets.map((t) => [t.key, { single: [] }]));
-  try {
-    for (const target of targets) servers.set(target.key, await startServer(target.spec));
-    const load = (key: Key, seconds: number) =>
-      runLoad({ url: serverOf(servers, key).url, connections: ctx.config.ingestConnections, seconds, requests: singles });
-    for (const target of targets) await load(target.key, ctx.config.warmupSeconds);
-
-    for (let round = 0; round < ctx.config.rounds; round++) {
-      for (const target of roundOrder(units, round)) {
-        const result = await load(target.key, ctx.config.seconds);
-        runs.get(target.key)?.single.push(result);
-        ctx.log(`round ${round + 1} ${target.label}: ${formatNumber(result.perSecond)} req/s, p99 ${ms(result.p99)} ${failures(result)}`);
-      }
-    }
-    for (const [key, server] of servers) {
-      const entry = runs.get(key);
-      if (entry !== undefined) entry.peakRssMb = server.peakRssMb();
-    }
-  } finally {
-    await Promise.all([...servers.values()].map((server) => server.stop()));
-  }
+  const labels = new Map(targets.map((t) => [t.key, t.label]));
+  const runs = await alternateRounds(ctx, {
+    specs: new Map(targets.map((t) => [t.key, t.spec])),
+    requests: toPosts(singleBodies(1000)),
+    order: (round) => roundOrder(units, round).map((t) => t.key),
+    describe: (key, result, round) => `round ${round + 1} ${labels.get(key)}: ${formatNumber(result.perSecond)} req/s, p99 ${ms(result.p99)} ${failures(result)}`,
+  });
   reportHeadline(ctx, runs);
   reportServers(ctx, targets, runs);
 }
@@ -103,7 +84,7 @@ async function durableLogs(ctx: BenchContext): Promise<Record<`${'log' | 'logInd
     for (const engine of ENGINES) {
       const env = { DATABASE_URL: urls[engine], INDEX_BEHIND: kind === 'logIndexed' ? '1' : '0' };
       const spec = benchServerSpec(ctx.config, `${kind}-${engine}`, 'durable-log-server.ts', env);
-      targets[`${kind}-${engine}`] = { key: `${kind}-${engine}`, label: `${label}, ${engine === 'sqlite' ? 'SQLite' : 'PG'}`, service: false, baseline: true, spec };
+      targets[`${kind}-${engine}`] = { key: `${kind}-${engine}`, label: `${label}, ${ENGINE_LABEL[engine]}`, service: false, baseline: true, spec };
     }
   }
   return targets as Record<`${'log' | 'logIndexed'}-${Engine}`, Target>;
@@ -124,10 +105,10 @@ function roundOrder(units: readonly Target[][], round: number): Target[] {
  * rounds' ratios (each of two neighbouring measurements, which the hour's drift moves
  * together); beside it, the ratios to the no-op route and to the naive design.
  */
-function reportHeadline(ctx: BenchContext, runs: Map<Key, Runs>): void {
+function reportHeadline(ctx: BenchContext, runs: Runs): void {
   const { report, config } = ctx;
   report.heading(`Single-event POST: ${config.ingestConnections} connections, ${config.rounds} round(s) × ${config.seconds} s, servers alternated`);
-  const rates = (key: Key) => runs.get(key)?.single.map((r) => r.perSecond) ?? [];
+  const rates = (key: Key) => runs.get(key)?.results.map((r) => r.perSecond) ?? [];
   const rate = (key: Key) => median(rates(key));
   for (const engine of ENGINES) {
     const logRates = rates(`logIndexed-${engine}`);
@@ -146,20 +127,20 @@ function reportHeadline(ctx: BenchContext, runs: Map<Key, Runs>): void {
   report.check('PostgreSQL / naive', `${formatNumber(pgNaive, 2)} (naive ${formatNumber(rate('naive'))} req/s)`, '>= 2 (aim 3)', pgNaive >= 2, pgNaive >= 3);
 }
 
-function reportServers(ctx: BenchContext, targets: Target[], runs: Map<Key, Runs>): void {
+function reportServers(ctx: BenchContext, targets: Target[], runs: Runs): void {
   const { report } = ctx;
-  const rate = (key: Key) => median(runs.get(key)?.single.map((r) => r.perSecond) ?? []);
+  const rate = (key: Key) => median(runs.get(key)?.results.map((r) => r.perSecond) ?? []);
   for (const target of targets) {
-    const single = runs.get(target.key)?.single ?? [];
-    const p50 = median(single.map((r) => r.p50));
-    const p99 = median(single.map((r) => r.p99));
-    const rounds = single.map((r) => formatNumber(r.perSecond)).join(' / ');
+    const results = runs.get(target.key)?.results ?? [];
+    const p50 = median(results.map((r) => r.p50));
+    const p99 = median(results.map((r) => r.p99));
+    const rounds = results.map((r) => formatNumber(r.perSecond)).join(' / ');
     report.figure(`${target.label}: req/s`, `${formatNumber(rate(target.key))} (rounds ${rounds})`);
     const latency = `p50 ${ms(p50)}, p99 ${ms(p99)}`;
     if (target.service) report.check(`${target.label}: ack latency`, latency, 'p99 < 25 ms', p99 < 25);
     else report.figure(`${target.label}: latency`, latency);
-    const failed = single.map(failures).filter((text) => text !== '');
-    const non2xx = single.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
+    const failed = results.map(failures).filter((text) => text !== '');
+    const non2xx = results.reduce((sum, r) => sum + r.non2xx + r.errors, 0);
     report.check(`${target.label}: non-2xx + errors`, failed.length === 0 ? '0' : failed.join('; '), '0', non2xx === 0);
   }
   // What this machine allows at all, measured beside the service in the same rounds.
@@ -169,10 +150,4 @@ function reportServers(ctx: BenchContext, targets: Target[], runs: Map<Key, Runs
   for (const target of targets) {
     report.figure(`${target.label}: peak RSS`, `${formatNumber(runs.get(target.key)?.peakRssMb ?? Number.NaN, 1)} MB`);
   }
-}
-
-function serverOf(servers: Map<Key, ServerProcess>, key: Key): ServerProcess {
-  const server = servers.get(key);
-  if (server === undefined) throw new Error(`${key} is not running`);
-  return server;
 }

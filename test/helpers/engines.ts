@@ -38,7 +38,8 @@ async function migratedStore(url: string): Promise<EventStore> {
   return store;
 }
 
-const sqlite: TestEngine = {
+/** SQLite alone, for suites that are about it or compare the other engine with it. */
+export const sqliteEngine: TestEngine = {
   name: 'sqlite',
   available: () => Promise.resolve(true),
   async createDatabase() {
@@ -73,4 +74,4 @@ const postgres: TestEngine = {
   },
 };
 
-export const ENGINES: readonly TestEngine[] = [sqlite, postgres];
+export const ENGINES: readonly TestEngine[] = [sqliteEngine, postgres];

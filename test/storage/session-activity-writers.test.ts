@@ -8,7 +8,7 @@ import pg from 'pg';
 import { problemFact } from '../../src/analytics/problem-facts.js';
 import type { NewEvent } from '../../src/storage/types.js';
 import { describeEachEngine } from '../helpers/each-engine.js';
-import { ENGINES, type TestEngine } from '../helpers/engines.js';
+import { sqliteEngine, type TestEngine } from '../helpers/engines.js';
 
 const nav = (sessionToken: string, data: Record<string, unknown>, extra: Partial<NewEvent> = {}): NewEvent => ({ sessionToken, eventType: 'navigation', eventData: data, ...extra });
 const of = (sessionToken: string, eventType: string, eventData: Record<string, unknown> = {}, extra: Partial<NewEvent> = {}): NewEvent => ({ sessionToken, eventType, eventData, ...extra });
@@ -52,7 +52,6 @@ interface Derived {
 
 /** The derived rows, times left out (each engine's clock stamps them): ids, counts, steps, problems. */
 const sorted = (rows: unknown[]) => rows.map((row) => JSON.stringify(row)).sort();
-const SQLITE = ENGINES.find((engine) => engine.name === 'sqlite') as TestEngine;
 
 const ACTIVITY = `SELECT session_token, event_count, step, step_name, step_event_id, last_error_id, last_help_id FROM session_activity`;
 const STAYS = `SELECT session_token, step, step_name, next_step FROM step_stays`;
@@ -147,7 +146,7 @@ await describeEachEngine('session activity, stays and problems as the writers ke
   if (engine.name !== 'postgres') return;
 
   it('derives the same rows as SQLite’s writer', async () => {
-    const [postgres, sqlite] = await Promise.all([writeThroughStore(engine), writeThroughStore(SQLITE)]);
+    const [postgres, sqlite] = await Promise.all([writeThroughStore(engine), writeThroughStore(sqliteEngine)]);
     assert.deepEqual(postgres.derived, sqlite.derived);
   });
 

@@ -18,13 +18,15 @@ export function isTransientSqliteError(error: unknown): boolean {
 
 /**
  * WAL pages after which a commit copies them back into the database file (SQLite's
- * default: 1,000). A group of single events dirties about 90 pages, mostly the same hot
- * pages as the groups before it (each session's index tail, the session activity), so a
- * checkpoint every 4,000 pages (16 MB of WAL) copies far fewer pages per event (40% fewer
- * reads of the WAL) and a quarter as many commits stall on one: +14% single-event
- * requests per second (median of 10 alternated rounds, 2026-12-03; 2,000 pages: +8%;
- * 10,000: +3%). On every connection that writes, so that a main-thread write (an alert,
- * a retention batch) does not take the checkpoints over at a lower mark.
+ * default: 1,000). A group's pages are mostly the same hot pages as the groups before it
+ * (each session's index tail, the session activity), and a checkpoint copies each page
+ * once however often the WAL holds it. The writer alone, groups of 25 bench events
+ * (2026-12-08): 1,000 pages 14,954–15,033 events/s, 2,000 17,074–17,761, 4,000
+ * 19,338–20,027, 10,000 22,142–22,519; the service's single-event requests per second at
+ * 10,000 against 4,000: ×1.05, within the noise, for a WAL of 40 MB instead of 16 and
+ * longer stalls at each checkpoint. On every connection that writes, so that a
+ * main-thread write (an alert, a retention batch) does not take the checkpoints over at
+ * a lower mark.
  */
 const CHECKPOINT_PAGES = 4000;
 

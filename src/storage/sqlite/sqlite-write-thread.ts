@@ -22,7 +22,8 @@ export class SqliteWriteThread {
   /**
    * Groups handed to the worker at once: one committing, the others queued there, which
    * the worker then commits together in one transaction (sqlite-write-worker.ts). It never
-   * waits for us, and the groups it commits are as large as what arrived meanwhile.
+   * waits for us, and the groups it commits are as large as what arrived meanwhile (four:
+   * ×1.10 single-event requests per second over two groups one at a time; eight: ×1.05).
    */
   readonly concurrency = 4;
   private current: WriteWorker | null = null;

@@ -2,7 +2,7 @@
 // beside the event loop instead of blocking it. Messages are handled in order, so a close
 // always comes after the writes sent before it.
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { openSqliteConnection } from './sqlite-connection.js';
+import { isTransientSqliteError, openSqliteConnection } from './sqlite-connection.js';
 import { SqliteEventWriter } from './sqlite-event-writer.js';
 import type { WriteReply, WriteRequest } from './sqlite-write-protocol.js';
 
@@ -47,19 +47,19 @@ function takeQueued(from: MessagePort, first: WriteRequest): { inserts: InsertRe
 }
 
 /**
- * The writes in one transaction; if it fails, each in its own, so that one bad write
- * (which the main thread then splits further) cannot sink the others with it.
+ * The writes in one transaction. If it fails for a reason of its own, each is tried again
+ * in its own, so that one bad write (which the main thread then splits further) cannot
+ * sink the others; if the database is busy, full or read-only, they all get that answer
+ * at once, as each alone would fail the same way, only later.
  */
 function writeAll(inserts: readonly InsertRequest[]): WriteReply[] {
-  if (inserts.length > 1) {
-    try {
-      writer.insertEvents(inserts.flatMap((request) => request.events));
-      return inserts.map((request) => ({ id: request.id }));
-    } catch {
-      // Rolled back whole: each write below is tried again, alone.
-    }
+  if (inserts.length === 1) return inserts.map(writeOne);
+  try {
+    writer.insertEvents(inserts.flatMap((request) => request.events));
+    return inserts.map((request) => ({ id: request.id }));
+  } catch (error) {
+    return isTransientSqliteError(error) ? inserts.map((request) => failure(request, error)) : inserts.map(writeOne);
   }
-  return inserts.map(writeOne);
 }
 
 function writeOne(request: InsertRequest): WriteReply {
@@ -67,7 +67,11 @@ function writeOne(request: InsertRequest): WriteReply {
     writer.insertEvents(request.events);
     return { id: request.id };
   } catch (error) {
-    const { message, code } = error as { message?: string; code?: string };
-    return { id: request.id, error: { message: message ?? String(error), code } };
+    return failure(request, error);
   }
+}
+
+function failure(request: InsertRequest, error: unknown): WriteReply {
+  const { message, code } = error as { message?: string; code?: string };
+  return { id: request.id, error: { message: message ?? String(error), code } };
 }
